@@ -1,0 +1,52 @@
+# KyphoQuiz developer commands. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# XStatic-Bootstrap builds from source and needs an older setuptools (pkg_resources).
+export PIP_CONSTRAINT := $(CURDIR)/build-constraints.txt
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help install install-dev run test test-quick lint format bench-page clean
+
+help:  ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements.txt build-constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -r requirements.txt
+	touch $@
+
+$(BIN)/.dev-installed: $(BIN)/.installed requirements-dev.txt
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed  ## Create .venv and install the runtime requirements
+
+install-dev: $(BIN)/.dev-installed  ## Also install the test and lint tools
+
+run: install  ## Migrate, load content, create demo accounts and serve on http://127.0.0.1:$(PORT)
+	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=true $(BIN)/python manage.py load_content
+	DJANGO_DEBUG=true $(BIN)/python manage.py demo_setup
+	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install-dev  ## Run the whole suite (browser tests included when Chromium is found)
+	$(BIN)/python -m pytest -q
+
+test-quick: install-dev  ## Everything but the browser tests
+	$(BIN)/python -m pytest -q -m "not browser"
+
+lint: install-dev  ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev  ## Fix what ruff can fix and format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench-page: install-dev  ## Quiz page throughput vs a bare Django view (gunicorn + wrk)
+	$(BIN)/python benchmarks/quiz_page.py
+
+clean:  ## Remove the virtualenv, local database and collected static files
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

@@ -1,0 +1,140 @@
+"""Scoring rules, in one place and free of Django: plain data in, plain data out.
+
+Marks follow Moodle's fractions. Each choice carries a fraction of its question's mark:
+1 for the one right answer of a single-answer question; for a multiple-answer question the
+right choices' fractions add up to 1 and wrong ones may be negative, so ticking everything
+does not earn full marks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+# How far the right choices of a multiple-answer question may add up away from 1
+# (three choices at 0.3333333 are fine).
+FRACTION_SUM_TOLERANCE = Decimal("0.0001")
+
+
+class Kind(StrEnum):
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    TRUEFALSE = "truefalse"
+
+
+TRUE_FALSE_TEXTS = ("True", "False")
+
+
+@dataclass(frozen=True)
+class QuestionKey:
+    """What grading needs of one question: its kind and each choice id's fraction."""
+
+    kind: Kind
+    fractions: Mapping[int, Decimal]
+
+
+@dataclass(frozen=True)
+class AttemptGrade:
+    marks: tuple[Decimal, ...]
+    score: Decimal
+    passed: bool
+
+
+def question_mark(question: QuestionKey, chosen: Iterable[int]) -> Decimal:
+    """Mark for one question, from 0 to 1.
+
+    Unanswered is 0. An answer naming a choice the question does not have, or more than one
+    choice where one is asked for, is void and earns 0: a tampered form never earns marks.
+    Otherwise the chosen fractions are summed and clamped to [0, 1].
+    """
+    picked = frozenset(chosen)
+    if not picked or not picked <= question.fractions.keys():
+        return ZERO
+    if question.kind != Kind.MULTIPLE and len(picked) > 1:
+        return ZERO
+    total = sum((question.fractions[c] for c in picked), ZERO)
+    return min(ONE, max(ZERO, total))
+
+
+def score_percent(marks: Sequence[Decimal]) -> Decimal:
+    """Sum of marks over the number of questions, as a percentage rounded half-up to 2 places."""
+    if not marks:
+        return ZERO.quantize(Decimal("0.01"))
+    raw = sum(marks, ZERO) / len(marks) * HUNDRED
+    return raw.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def is_pass(score: Decimal, pass_mark: Decimal | int) -> bool:
+    """A score passes when it reaches the pass mark."""
+    return score >= Decimal(pass_mark)
+
+
+def grade_attempt(
+    questions: Sequence[QuestionKey], answers: Sequence[Iterable[int]], pass_mark: Decimal | int
+) -> AttemptGrade:
+    """Grade a whole attempt: `answers[i]` holds the choice ids picked for `questions[i]`."""
+    if len(questions) != len(answers):
+        raise ValueError("one answer (possibly empty) is needed per question")
+    marks = tuple(question_mark(q, a) for q, a in zip(questions, answers, strict=True))
+    score = score_percent(marks)
+    return AttemptGrade(marks=marks, score=score, passed=is_pass(score, pass_mark))
+
+
+def correct_choice_ids(question: QuestionKey) -> frozenset[int]:
+    """The choices that earn marks: the ones a review shows as correct."""
+    return frozenset(c for c, f in question.fractions.items() if f > 0)
+
+
+def fraction_errors(kind: Kind, choices: Sequence[tuple[str, Decimal]]) -> list[str]:
+    """Why a question's (text, fraction) choices break the rules for its kind; empty when fine."""
+    errors: list[str] = []
+    fractions = [f for _, f in choices]
+    if any(f > ONE or f < -ONE for f in fractions):
+        errors.append("Each fraction must be between -1 and 1.")
+    if kind == Kind.TRUEFALSE:
+        texts = sorted(t.strip() for t, _ in choices)
+        if len(choices) != 2 or texts != sorted(TRUE_FALSE_TEXTS):
+            errors.append('A true/false question has exactly two choices: "True" and "False".')
+        elif sorted(fractions) != [ZERO, ONE]:
+            errors.append("A true/false question has one choice at full mark (1) and one at 0.")
+        return errors
+    if len(choices) < 2:
+        errors.append("A question needs at least two choices.")
+    if kind == Kind.SINGLE:
+        full = sum(1 for f in fractions if f == ONE)
+        if full != 1 or any(ZERO < f < ONE for f in fractions):
+            errors.append(
+                "A single-answer question has exactly one choice at full mark (1); "
+                "the others are 0 or negative."
+            )
+    elif kind == Kind.MULTIPLE:
+        positive = sum((f for f in fractions if f > 0), ZERO)
+        if abs(positive - ONE) > FRACTION_SUM_TOLERANCE:
+            errors.append(
+                "In a multiple-answer question the right choices' fractions must add up "
+                f"to 1 (they add up to {positive.normalize()})."
+            )
+    return errors
+
+
+class Outcome(StrEnum):
+    CORRECT = "correct"
+    PARTIAL = "partial"
+    WRONG = "wrong"
+    UNANSWERED = "unanswered"
+
+
+def outcome(mark: Decimal, chosen: Iterable[int]) -> Outcome:
+    """How a review labels an answer: full marks, some marks, none, or nothing chosen."""
+    if not frozenset(chosen):
+        return Outcome.UNANSWERED
+    if mark >= ONE:
+        return Outcome.CORRECT
+    if mark > ZERO:
+        return Outcome.PARTIAL
+    return Outcome.WRONG

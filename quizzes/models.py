@@ -1,0 +1,272 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import grading
+from .text import reading_minutes, render_markdown, word_count
+
+
+class Audience(models.TextChoices):
+    PATIENT = "patient", _("Patients")
+    TRAINEE = "trainee", _("Trainees")
+    BOTH = "both", _("Patients and trainees")
+
+
+class Topic(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class Lesson(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL)
+    position = models.PositiveSmallIntegerField(default=0)
+    summary = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("quizzes:lesson_detail", args=[self.slug])
+
+    @property
+    def reading_minutes(self) -> int:
+        """Estimated minutes to read every section (uses prefetched sections when present)."""
+        return reading_minutes(sum(s.word_count for s in self.sections.all()))
+
+
+class LessonSection(models.Model):
+    lesson = models.ForeignKey(Lesson, related_name="sections", on_delete=models.CASCADE)
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text=_("Markdown. Raw HTML is stripped."))
+    body_html = models.TextField(editable=False)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["lesson", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "slug"], name="unique_section_slug_per_lesson")
+        ]
+
+    def __str__(self):
+        return f"{self.lesson.title} – {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        self.word_count = word_count(f"{self.title} {self.body}")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{reverse('quizzes:lesson_detail', args=[self.lesson.slug])}#{self.slug}"
+
+
+class Quiz(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    description = models.TextField(blank=True)
+    pass_mark = models.PositiveSmallIntegerField(
+        default=70,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Percent needed to pass."),
+    )
+    shuffle_questions = models.BooleanField(default=True)
+    shuffle_choices = models.BooleanField(default=True)
+    lessons = models.ManyToManyField(Lesson, related_name="quizzes", blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_published = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name_plural = "quizzes"
+        constraints = [
+            models.CheckConstraint(condition=Q(pass_mark__lte=100), name="quiz_pass_mark_at_most_100")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("quizzes:quiz_take", args=[self.slug])
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = grading.Kind.SINGLE.value, _("Single answer")
+        MULTIPLE = grading.Kind.MULTIPLE.value, _("Multiple answers")
+        TRUEFALSE = grading.Kind.TRUEFALSE.value, _("True or false")
+
+    class Difficulty(models.TextChoices):
+        EASY = "easy", _("Easy")
+        MEDIUM = "medium", _("Medium")
+        HARD = "hard", _("Hard")
+
+    quiz = models.ForeignKey(Quiz, related_name="questions", on_delete=models.CASCADE)
+    name = models.SlugField(max_length=100, help_text=_("Stable key, unique within the quiz."))
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SINGLE)
+    stem = models.TextField()
+    explanation = models.TextField(blank=True, help_text=_("Markdown, shown after submitting."))
+    explanation_html = models.TextField(blank=True, editable=False)
+    source = models.CharField(max_length=300, blank=True)
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL)
+    difficulty = models.CharField(max_length=6, choices=Difficulty.choices, default=Difficulty.MEDIUM)
+    section = models.ForeignKey(
+        LessonSection,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text=_("The lesson section this question checks."),
+    )
+    # Bumped whenever what a learner sees or how it is marked changes; an open attempt made
+    # from an older version is started afresh.
+    version = models.PositiveIntegerField(default=1)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["quiz", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "name"], name="unique_question_name_per_quiz")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.explanation_html = render_markdown(self.explanation)
+        super().save(*args, **kwargs)
+
+    def grading_key(self) -> grading.QuestionKey:
+        """The data grading needs, from the (prefetched) choices."""
+        return grading.QuestionKey(
+            kind=grading.Kind(self.kind), fractions={c.id: c.fraction for c in self.choices.all()}
+        )
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, related_name="choices", on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=500)
+    fraction = models.DecimalField(
+        max_digits=8,
+        decimal_places=7,
+        default=0,
+        validators=[MinValueValidator(-1), MaxValueValidator(1)],
+        help_text=_("Share of the question's mark: 1 = fully right, 0 = wrong, negative = penalty."),
+    )
+    feedback = models.TextField(blank=True, help_text=_("Shown after submitting, if this was chosen."))
+
+    class Meta:
+        ordering = ["question", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fraction__gte=-1) & Q(fraction__lte=1), name="choice_fraction_in_range"
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class LessonProgress(models.Model):
+    """When a learner first and last opened a lesson."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE)
+    first_viewed_at = models.DateTimeField(auto_now_add=True)
+    last_viewed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "lesson progress"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="unique_lesson_progress")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.lesson}"
+
+
+class Attempt(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="attempts", on_delete=models.CASCADE)
+    # PROTECT: a quiz with results cannot be deleted by accident; unpublish it instead.
+    quiz = models.ForeignKey(Quiz, related_name="attempts", on_delete=models.PROTECT)
+    started_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    pass_mark = models.PositiveSmallIntegerField(help_text=_("The quiz's pass mark when it was taken."))
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            # At most one open attempt per learner and quiz, so a reload or a second tab
+            # resumes it instead of starting another.
+            models.UniqueConstraint(
+                fields=["user", "quiz"],
+                condition=Q(submitted_at__isnull=True),
+                name="one_open_attempt_per_user_quiz",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=100)),
+                name="attempt_score_in_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-started_at"], name="attempt_user_started")]
+
+    def __str__(self):
+        return f"{self.user} – {self.quiz} ({self.started_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("quizzes:attempt_result", args=[self.pk])
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class Response(models.Model):
+    """One question as the learner saw it in an attempt, and what they chose.
+
+    `snapshot` keeps the question exactly as shown (stem, choices in the shuffled order with
+    their fractions and feedback, explanation, source), so later edits or deletions of the
+    question never change a stored result.
+    """
+
+    attempt = models.ForeignKey(Attempt, related_name="responses", on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField()
+    question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.SET_NULL)
+    question_version = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    chosen = models.JSONField(default=list, blank=True)
+    mark = models.DecimalField(max_digits=8, decimal_places=7, null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "position"], name="unique_response_position"),
+            models.CheckConstraint(
+                condition=Q(mark__isnull=True) | (Q(mark__gte=0) & Q(mark__lte=1)),
+                name="response_mark_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.attempt_id} #{self.position}"

@@ -1,0 +1,95 @@
+"""Writes: starting and submitting attempts, recording lesson views."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from . import grading, selectors
+from .models import Attempt, Lesson, LessonProgress, Quiz, Response
+from .snapshots import question_snapshot, snapshot_key
+
+
+def lesson_record_view(*, user, lesson: Lesson) -> None:
+    """Remember that a learner opened a lesson (first and latest time)."""
+    progress, created = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
+    if not created:
+        progress.save(update_fields=["last_viewed_at"])
+
+
+def attempt_get_or_start(*, user, quiz: Quiz, rng: random.Random | None = None) -> Attempt:
+    """The learner's open attempt at `quiz`, or a new one with the questions frozen as shown.
+
+    A reload or a second tab resumes the open attempt, in the same order. An open attempt
+    made before the quiz's questions changed is replaced: nothing in it was submitted yet.
+    """
+    current = selectors.quiz_question_versions(quiz=quiz)
+    attempt = selectors.attempt_get_open(user=user, quiz=quiz)
+    if attempt is not None and _versions(attempt) == current:
+        return attempt
+    return _attempt_start(user=user, quiz=quiz, current=current, rng=rng or random.Random())
+
+
+@transaction.atomic
+def _attempt_start(*, user, quiz: Quiz, current: dict[int, int], rng: random.Random) -> Attempt:
+    # Lock the learner's row so that two tabs opening the quiz at once make one attempt.
+    get_user_model().objects.select_for_update().only("id").get(pk=user.pk)
+    attempt = selectors.attempt_get_open(user=user, quiz=quiz)
+    if attempt is not None:
+        if _versions(attempt) == current:
+            return attempt
+        attempt.delete()
+    questions = selectors.quiz_questions_for_snapshot(quiz=quiz)
+    if quiz.shuffle_questions:
+        rng.shuffle(questions)
+    attempt = Attempt.objects.create(user=user, quiz=quiz, pass_mark=quiz.pass_mark)
+    responses = []
+    for position, question in enumerate(questions, start=1):
+        order = [c.id for c in question.choices.all()]
+        if quiz.shuffle_choices and question.kind != question.Kind.TRUEFALSE:
+            rng.shuffle(order)
+        responses.append(
+            Response(
+                attempt=attempt,
+                position=position,
+                question=question,
+                question_version=question.version,
+                snapshot=question_snapshot(question, order),
+            )
+        )
+    Response.objects.bulk_create(responses)
+    # Attach them as if prefetched, so the caller renders without another query.
+    attempt._prefetched_objects_cache = {"responses": responses}
+    return attempt
+
+
+def _versions(attempt: Attempt) -> dict[int | None, int]:
+    return {r.question_id: r.question_version for r in attempt.responses.all()}
+
+
+@transaction.atomic
+def attempt_submit(*, user, attempt_id: int, answers: Mapping[int, frozenset[int]]) -> Attempt:
+    """Grade and store an attempt; `answers` maps a response position to the chosen choice ids.
+
+    Submitting twice (double click, back button, replay) changes nothing: the stored result
+    stands. The attempt row is locked first so two racing submissions cannot both grade it.
+    """
+    attempt = Attempt.objects.select_for_update().get(pk=attempt_id, user=user)
+    if attempt.is_submitted:
+        return attempt
+    responses = list(attempt.responses.all())
+    chosen = [answers.get(r.position, frozenset()) for r in responses]
+    grade = grading.grade_attempt([snapshot_key(r.snapshot) for r in responses], chosen, attempt.pass_mark)
+    for response, picked, mark in zip(responses, chosen, grade.marks, strict=True):
+        response.chosen = sorted(picked)
+        response.mark = mark
+    Response.objects.bulk_update(responses, ["chosen", "mark"])
+    attempt.submitted_at = timezone.now()
+    attempt.score = grade.score
+    attempt.passed = grade.passed
+    attempt.save(update_fields=["submitted_at", "score", "passed"])
+    return attempt

@@ -1,0 +1,10 @@
+"""Loaded by pytest (`-p tests.testenv`) before Django's settings are read.
+
+The settings refuse to start without a secret key unless DJANGO_DEBUG is on; the test run
+supplies a throwaway key instead, so the tests exercise the production defaults.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
