@@ -24,6 +24,7 @@ from .models import Audience, Choice, Lesson, LessonSection, Question, Quiz, Top
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FRACTION_PLACES = Decimal("0.0000001")
 DIFFICULTIES = {d.value for d in Question.Difficulty}
 
 
@@ -90,7 +91,10 @@ def _fraction(value: Any, where: str) -> Decimal:
         raise ContentError(f"{where}: fraction {value!r} is not a number.") from None
     if not fraction.is_finite():
         raise ContentError(f"{where}: fraction {value!r} is not a number.")
-    return fraction
+    if abs(fraction) > 1:
+        raise ContentError(f"{where}: fraction {value!r} must be between -1 and 1.")
+    # The precision the database keeps, so 1, 1.0 and 1.0000000 are one value.
+    return fraction.quantize(FRACTION_PLACES)
 
 
 def question_spec_validate(spec: QuestionSpec, where: str) -> QuestionSpec:
@@ -392,7 +396,7 @@ def question_spec_from_exchange(data: Any, where: str) -> QuestionSpec:
             raise ContentError(f"{where}: 'single' must be true or false.")
         kind = grading.Kind.SINGLE if single else grading.Kind.MULTIPLE
     else:
-        raise ContentError(f"{where}: 'type' must be \"multichoice\" or \"truefalse\", got {qtype!r}.")
+        raise ContentError(f'{where}: \'type\' must be "multichoice" or "truefalse", got {qtype!r}.')
     answers = data.get("answers")
     if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
         raise ContentError(f"{where}: 'answers' must be a list of objects.")

@@ -19,6 +19,11 @@ class QuizAnswerForm(forms.Form):
     confirm_unanswered = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data=None, *, responses):
+        if data is not None:
+            # An empty value ("") is a question left unanswered, not an invalid choice.
+            data = data.copy()
+            for key in [k for k in data if k.startswith("q")]:
+                data.setlist(key, [v for v in data.getlist(key) if v != ""])
         super().__init__(data)
         self.responses = list(responses)
         for response in self.responses:
@@ -47,10 +52,7 @@ class QuizAnswerForm(forms.Form):
 
     def answers(self) -> dict[int, frozenset[int]]:
         """Chosen choice ids by response position (valid forms only)."""
-        return {
-            r.position: frozenset(self.cleaned_data.get(self.field_name(r.position)) or ())
-            for r in self.responses
-        }
+        return {r.position: frozenset(self.cleaned_data.get(self.field_name(r.position)) or ()) for r in self.responses}
 
     def unanswered_count(self) -> int:
         return sum(1 for picked in self.answers().values() if not picked)

@@ -109,8 +109,7 @@ def fraction_errors(kind: Kind, choices: Sequence[tuple[str, Decimal]]) -> list[
         full = sum(1 for f in fractions if f == ONE)
         if full != 1 or any(ZERO < f < ONE for f in fractions):
             errors.append(
-                "A single-answer question has exactly one choice at full mark (1); "
-                "the others are 0 or negative."
+                "A single-answer question has exactly one choice at full mark (1); the others are 0 or negative."
             )
     elif kind == Kind.MULTIPLE:
         positive = sum((f for f in fractions if f > 0), ZERO)

@@ -62,12 +62,10 @@ class LessonSection(models.Model):
 
     class Meta:
         ordering = ["lesson", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["lesson", "slug"], name="unique_section_slug_per_lesson")
-        ]
+        constraints = [models.UniqueConstraint(fields=["lesson", "slug"], name="unique_section_slug_per_lesson")]
 
     def __str__(self):
-        return f"{self.lesson.title} – {self.title}"
+        return f"{self.lesson.title} - {self.title}"
 
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
@@ -97,9 +95,7 @@ class Quiz(models.Model):
     class Meta:
         ordering = ["position", "title"]
         verbose_name_plural = "quizzes"
-        constraints = [
-            models.CheckConstraint(condition=Q(pass_mark__lte=100), name="quiz_pass_mark_at_most_100")
-        ]
+        constraints = [models.CheckConstraint(condition=Q(pass_mark__lte=100), name="quiz_pass_mark_at_most_100")]
 
     def __str__(self):
         return self.title
@@ -143,9 +139,7 @@ class Question(models.Model):
 
     class Meta:
         ordering = ["quiz", "position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["quiz", "name"], name="unique_question_name_per_quiz")
-        ]
+        constraints = [models.UniqueConstraint(fields=["quiz", "name"], name="unique_question_name_per_quiz")]
 
     def __str__(self):
         return self.name
@@ -177,9 +171,7 @@ class Choice(models.Model):
     class Meta:
         ordering = ["question", "position", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(fraction__gte=-1) & Q(fraction__lte=1), name="choice_fraction_in_range"
-            )
+            models.CheckConstraint(condition=Q(fraction__gte=-1) & Q(fraction__lte=1), name="choice_fraction_in_range")
         ]
 
     def __str__(self):
@@ -196,12 +188,10 @@ class LessonProgress(models.Model):
 
     class Meta:
         verbose_name_plural = "lesson progress"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "lesson"], name="unique_lesson_progress")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="unique_lesson_progress")]
 
     def __str__(self):
-        return f"{self.user} – {self.lesson}"
+        return f"{self.user} - {self.lesson}"
 
 
 class Attempt(models.Model):
@@ -232,7 +222,7 @@ class Attempt(models.Model):
         indexes = [models.Index(fields=["user", "-started_at"], name="attempt_user_started")]
 
     def __str__(self):
-        return f"{self.user} – {self.quiz} ({self.started_at:%Y-%m-%d %H:%M})"
+        return f"{self.user} - {self.quiz} ({self.started_at:%Y-%m-%d %H:%M})"
 
     def get_absolute_url(self):
         return reverse("quizzes:attempt_result", args=[self.pk])

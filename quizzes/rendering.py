@@ -41,8 +41,7 @@ def _render(response: Response, total: int, selected: set[str], errors: Sequence
                 "stem": snapshot["stem"],
                 "multiple": snapshot["kind"] == "multiple",
                 "choices": [
-                    {"id": c["id"], "text": c["text"], "checked": str(c["id"]) in selected}
-                    for c in snapshot["choices"]
+                    {"id": c["id"], "text": c["text"], "checked": str(c["id"]) in selected} for c in snapshot["choices"]
                 ],
                 "errors": errors,
             }

@@ -36,9 +36,7 @@ def _sections_for_reading_time() -> Prefetch:
 def catalogue_list(*, user) -> list[Catalogue]:
     """The home page: lessons and quizzes grouped by audience, with the learner's status."""
     lessons = list(Lesson.objects.select_related("topic").prefetch_related(_sections_for_reading_time()))
-    quizzes = list(
-        Quiz.objects.filter(is_published=True).annotate(question_count=Count("questions"))
-    )
+    quizzes = list(Quiz.objects.filter(is_published=True).annotate(question_count=Count("questions")))
     statuses: dict[int, QuizStatus] = {}
     read: set[int] = set()
     if user.is_authenticated:
@@ -110,18 +108,12 @@ def quiz_questions_for_snapshot(*, quiz: Quiz) -> list[Question]:
 
 def attempt_get_open(*, user, quiz: Quiz) -> Attempt | None:
     """The learner's unsubmitted attempt at a quiz, with its responses, if there is one."""
-    return (
-        Attempt.objects.filter(user=user, quiz=quiz, submitted_at__isnull=True)
-        .prefetch_related("responses")
-        .first()
-    )
+    return Attempt.objects.filter(user=user, quiz=quiz, submitted_at__isnull=True).prefetch_related("responses").first()
 
 
 def attempt_get_for_user(*, pk: int, user) -> Attempt:
     """One of the learner's own attempts with its responses; 404 for anyone else's."""
-    return get_object_or_404(
-        Attempt.objects.select_related("quiz").prefetch_related("responses"), pk=pk, user=user
-    )
+    return get_object_or_404(Attempt.objects.select_related("quiz").prefetch_related("responses"), pk=pk, user=user)
 
 
 def attempt_list_for_user(*, user) -> QuerySet[Attempt]:

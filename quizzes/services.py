@@ -5,8 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 
-from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import grading, selectors
@@ -27,44 +26,50 @@ def attempt_get_or_start(*, user, quiz: Quiz, rng: random.Random | None = None) 
     A reload or a second tab resumes the open attempt, in the same order. An open attempt
     made before the quiz's questions changed is replaced: nothing in it was submitted yet.
     """
-    current = selectors.quiz_question_versions(quiz=quiz)
     attempt = selectors.attempt_get_open(user=user, quiz=quiz)
-    if attempt is not None and _versions(attempt) == current:
+    if attempt is not None and _versions(attempt) == selectors.quiz_question_versions(quiz=quiz):
         return attempt
-    return _attempt_start(user=user, quiz=quiz, current=current, rng=rng or random.Random())
+    return _attempt_start(user=user, quiz=quiz, stale=attempt, rng=rng or random.Random())
 
 
-@transaction.atomic
-def _attempt_start(*, user, quiz: Quiz, current: dict[int, int], rng: random.Random) -> Attempt:
-    # Lock the learner's row so that two tabs opening the quiz at once make one attempt.
-    get_user_model().objects.select_for_update().only("id").get(pk=user.pk)
-    attempt = selectors.attempt_get_open(user=user, quiz=quiz)
-    if attempt is not None:
-        if _versions(attempt) == current:
-            return attempt
-        attempt.delete()
+def _attempt_start(*, user, quiz: Quiz, stale: Attempt | None, rng: random.Random) -> Attempt:
     questions = selectors.quiz_questions_for_snapshot(quiz=quiz)
     if quiz.shuffle_questions:
         rng.shuffle(questions)
-    attempt = Attempt.objects.create(user=user, quiz=quiz, pass_mark=quiz.pass_mark)
-    responses = []
-    for position, question in enumerate(questions, start=1):
-        order = [c.id for c in question.choices.all()]
-        if quiz.shuffle_choices and question.kind != question.Kind.TRUEFALSE:
-            rng.shuffle(order)
-        responses.append(
-            Response(
-                attempt=attempt,
-                position=position,
-                question=question,
-                question_version=question.version,
-                snapshot=question_snapshot(question, order),
-            )
-        )
-    Response.objects.bulk_create(responses)
-    # Attach them as if prefetched, so the caller renders without another query.
-    attempt._prefetched_objects_cache = {"responses": responses}
+    try:
+        with transaction.atomic():
+            if stale is not None:
+                stale.delete()
+            attempt = Attempt.objects.create(user=user, quiz=quiz, pass_mark=quiz.pass_mark)
+            responses = [
+                Response(
+                    attempt=attempt,
+                    position=position,
+                    question=question,
+                    question_version=question.version,
+                    snapshot=question_snapshot(question, _choice_order(quiz, question, rng)),
+                )
+                for position, question in enumerate(questions, start=1)
+            ]
+            Response.objects.bulk_create(responses)
+    except IntegrityError:
+        # Another tab opened the quiz at the same moment; the unique constraint on open
+        # attempts let exactly one of them in. Resume that one.
+        return selectors.attempt_get_open(user=user, quiz=quiz)
+    # Attach them as Django's prefetch would, so the caller renders without another query.
+    cached = attempt.responses.all()
+    cached._result_cache = responses
+    cached._prefetch_done = True
+    attempt._prefetched_objects_cache = {"responses": cached}
     return attempt
+
+
+def _choice_order(quiz: Quiz, question, rng: random.Random) -> list[int]:
+    order = [c.id for c in question.choices.all()]
+    # True/false always reads "True", then "False".
+    if quiz.shuffle_choices and question.kind != question.Kind.TRUEFALSE:
+        rng.shuffle(order)
+    return order
 
 
 def _versions(attempt: Attempt) -> dict[int | None, int]:

@@ -36,3 +36,20 @@ def word_count(text: str) -> int:
 def reading_minutes(words: int) -> int:
     """Whole minutes needed to read `words` words, at least one."""
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+# Patient text must stay at or below this US school grade (Flesch-Kincaid).
+PATIENT_MAX_GRADE = 8.0
+_MARKDOWN_NOISE = re.compile(r"[*_#>`|]+|\[([^\]]*)\]\([^)]*\)")
+
+
+def plain_text(source: str) -> str:
+    """Markdown reduced to its words, for readability formulas."""
+    return _MARKDOWN_NOISE.sub(lambda m: m.group(1) or " ", source or "")
+
+
+def reading_grade(source: str) -> float:
+    """US school grade needed to read a text (Flesch-Kincaid, via textstat)."""
+    import textstat  # imported here: it loads a pronunciation dictionary, which takes a moment
+
+    return float(textstat.flesch_kincaid_grade(plain_text(source)))

@@ -34,7 +34,7 @@ def quiz_take(request, slug):
     if request.method == "POST":
         return _quiz_submit(request, quiz)
     attempt = services.attempt_get_or_start(user=request.user, quiz=quiz)
-    form = QuizAnswerForm(initial={"attempt": attempt.pk}, responses=attempt.responses.all())
+    form = QuizAnswerForm(responses=attempt.responses.all())
     return _render_quiz(request, quiz, attempt, form)
 
 

@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand
 
-DEMO_PASSWORD = "kyphoquiz-demo"
+DEMO_PASSWORD = "kyphoquiz-demo"  # noqa: S105 - documented demo password, local use only
 DEMO_USERS = ["demo-trainee", "demo-educator", "demo-clinician"]
 
 

@@ -13,9 +13,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--dir", type=Path, default=CONTENT_DIR, help="Content folder (default: quizzes/content)."
-        )
+        parser.add_argument("--dir", type=Path, default=CONTENT_DIR, help="Content folder (default: quizzes/content).")
 
     def handle(self, *args, **options):
         directory = options["dir"]
