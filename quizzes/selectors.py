@@ -111,6 +111,11 @@ def attempt_get_open(*, user, quiz: Quiz) -> Attempt | None:
     return Attempt.objects.filter(user=user, quiz=quiz, submitted_at__isnull=True).prefetch_related("responses").first()
 
 
+def attempt_latest_submitted(*, user, quiz: Quiz) -> Attempt | None:
+    """The learner's most recent submitted attempt at a quiz, if any."""
+    return Attempt.objects.filter(user=user, quiz=quiz, submitted_at__isnull=False).order_by("-submitted_at").first()
+
+
 def attempt_get_for_user(*, pk: int, user) -> Attempt:
     """One of the learner's own attempts with its responses; 404 for anyone else's."""
     return get_object_or_404(Attempt.objects.select_related("quiz").prefetch_related("responses"), pk=pk, user=user)

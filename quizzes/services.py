@@ -20,16 +20,32 @@ def lesson_record_view(*, user, lesson: Lesson) -> None:
         progress.save(update_fields=["last_viewed_at"])
 
 
+def attempt_resume(*, user, quiz: Quiz) -> Attempt | None:
+    """The learner's open attempt at `quiz`, in the order first shown, or None.
+
+    An open attempt made before the quiz's questions changed is started afresh: nothing in it
+    was submitted yet, and the learner should see the current text.
+    """
+    attempt = selectors.attempt_get_open(user=user, quiz=quiz)
+    if attempt is None or _versions(attempt) == selectors.quiz_question_versions(quiz=quiz):
+        return attempt
+    return _attempt_start(user=user, quiz=quiz, stale=attempt, rng=random.Random())
+
+
 def attempt_get_or_start(*, user, quiz: Quiz, rng: random.Random | None = None) -> Attempt:
     """The learner's open attempt at `quiz`, or a new one with the questions frozen as shown.
 
-    A reload or a second tab resumes the open attempt, in the same order. An open attempt
-    made before the quiz's questions changed is replaced: nothing in it was submitted yet.
+    A reload or a second tab resumes the open attempt, in the same order.
     """
-    attempt = selectors.attempt_get_open(user=user, quiz=quiz)
-    if attempt is not None and _versions(attempt) == selectors.quiz_question_versions(quiz=quiz):
+    attempt = attempt_resume(user=user, quiz=quiz)
+    if attempt is not None:
         return attempt
-    return _attempt_start(user=user, quiz=quiz, stale=attempt, rng=rng or random.Random())
+    return attempt_start(user=user, quiz=quiz, rng=rng)
+
+
+def attempt_start(*, user, quiz: Quiz, rng: random.Random | None = None) -> Attempt:
+    """A new attempt with the questions frozen as shown (or the open one, if a tab raced us)."""
+    return _attempt_start(user=user, quiz=quiz, stale=None, rng=rng or random.Random())
 
 
 def _attempt_start(*, user, quiz: Quiz, stale: Attempt | None, rng: random.Random) -> Attempt:

@@ -32,8 +32,18 @@ def lesson_detail(request, slug):
 def quiz_take(request, slug):
     quiz = selectors.quiz_get_published(slug=slug)
     if request.method == "POST":
+        if request.POST.get("action") == "start":
+            services.attempt_get_or_start(user=request.user, quiz=quiz)
+            return redirect(quiz)
         return _quiz_submit(request, quiz)
-    attempt = services.attempt_get_or_start(user=request.user, quiz=quiz)
+    attempt = services.attempt_resume(user=request.user, quiz=quiz)
+    if attempt is None:
+        # Opening the page again after submitting (the back button, a bookmark) must not
+        # start a new attempt by itself: the learner chooses to.
+        latest = selectors.attempt_latest_submitted(user=request.user, quiz=quiz)
+        if latest is not None:
+            return render(request, "quizzes/quiz_done.html", {"quiz": quiz, "attempt": latest})
+        attempt = services.attempt_start(user=request.user, quiz=quiz)
     form = QuizAnswerForm(responses=attempt.responses.all())
     return _render_quiz(request, quiz, attempt, form)
 

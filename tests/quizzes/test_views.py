@@ -346,3 +346,18 @@ def test_healthz_is_503_when_database_is_unreachable(client, monkeypatch):
 
 def test_pages_send_a_content_security_policy(client):
     assert "default-src 'self'" in client.get("/")["Content-Security-Policy"]
+
+
+def test_reopening_a_submitted_quiz_offers_the_result_instead_of_a_new_attempt(auth_client):
+    quiz = QuizFactory(questions=2)
+    _, attempt = open_attempt(auth_client, quiz)
+    auth_client.post(take_url(quiz), all_right(attempt))
+    html = auth_client.get(take_url(quiz)).content.decode()
+    assert "You submitted this quiz" in html
+    assert reverse("quizzes:attempt_result", args=[attempt.pk]) in html
+    assert Attempt.objects.filter(quiz=quiz).count() == 1
+
+    again = auth_client.post(take_url(quiz), {"action": "start"})
+    assert again.status_code == 302
+    assert Attempt.objects.filter(quiz=quiz, submitted_at__isnull=True).count() == 1
+    assert "data-question" in auth_client.get(take_url(quiz)).content.decode()
