@@ -107,6 +107,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kyphoquiz")}
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "quizzes.backends.EnrolmentBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -134,3 +134,6 @@ class LessonProgressAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from . import admin_consent  # noqa: E402,F401 - registers the consent models

@@ -20,7 +20,7 @@ import yaml
 from django.db import transaction
 
 from . import grading
-from .models import Audience, Choice, Lesson, LessonSection, Question, Quiz, Topic
+from .models import Audience, Choice, Lesson, LessonSection, Pathway, PathwayStep, Question, Quiz, Topic
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -50,6 +50,10 @@ class QuestionSpec:
     topic: str | None = None
     difficulty: str = Question.Difficulty.MEDIUM.value
     section: str | None = None  # "lesson-slug#section-slug"
+    critical: bool = False
+    point: str = ""
+    # {"es": {"stem": ..., "explanation": ..., "choices": [{"text": ..., "feedback": ...}]}}
+    translations: dict = field(default_factory=dict, compare=False)
 
     def content_hash(self) -> str:
         data = asdict(self)
@@ -135,6 +139,8 @@ def question_spec_from_yaml(data: dict, where: str) -> QuestionSpec:
             topic=data.get("topic"),
             difficulty=data.get("difficulty") or Question.Difficulty.MEDIUM.value,
             section=data.get("section"),
+            critical=bool(data.get("critical", False)),
+            point=data.get("point") or "",
             choices=tuple(
                 ChoiceSpec(
                     text=str(_require(c, "text", where)).strip(),
@@ -160,6 +166,73 @@ class Bundle:
     topics: list[dict] = field(default_factory=list)
     lessons: list[dict] = field(default_factory=list)
     quizzes: list[dict] = field(default_factory=list)
+    pathways: list[dict] = field(default_factory=list)
+
+
+TRANSLATED_LANGUAGES = ("es",)
+
+
+def _translation(directory: Path, language: str, kind: str, slug: str) -> dict | None:
+    path = directory / language / kind / f"{slug}.yaml"
+    if not path.exists():
+        return None
+    data = _read_yaml(path) or {}
+    if data.get("slug") != slug:
+        raise ContentError(f"{language}/{kind}/{path.name}: slug must be {slug!r}.")
+    return data
+
+
+def _mirror(items: list, english: list, key: str, where: str) -> None:
+    if [i.get(key) for i in items] != [e[key] if isinstance(e, dict) else getattr(e, key) for e in english]:
+        raise ContentError(f"{where}: the {key}s must match the English file, in the same order.")
+
+
+def _lesson_translations(directory: Path, data: dict) -> None:
+    """Attach each language's lesson and section text to the English lesson data."""
+    data["translations"] = {}
+    for language in TRANSLATED_LANGUAGES:
+        tr = _translation(directory, language, "lessons", data["slug"])
+        if tr is None:
+            continue
+        where = f"{language}/lessons/{data['slug']}.yaml"
+        _mirror(tr.get("sections") or [], data["sections"], "slug", where)
+        data["translations"][language] = {"title": _require(tr, "title", where), "summary": tr.get("summary", "")}
+        for section, translated in zip(data["sections"], tr["sections"], strict=True):
+            section.setdefault("translations", {})[language] = {
+                "title": _require(translated, "title", where),
+                "body": str(_require(translated, "body", where)).strip(),
+            }
+
+
+def _quiz_translations(directory: Path, data: dict) -> None:
+    """Attach each language's quiz and question text to the English quiz data."""
+    data["translations"] = {}
+    for language in TRANSLATED_LANGUAGES:
+        tr = _translation(directory, language, "quizzes", data["slug"])
+        if tr is None:
+            continue
+        where = f"{language}/quizzes/{data['slug']}.yaml"
+        _mirror(tr.get("questions") or [], data["specs"], "name", where)
+        data["translations"][language] = {
+            "title": _require(tr, "title", where),
+            "description": tr.get("description", ""),
+        }
+        specs = []
+        for spec, translated in zip(data["specs"], tr["questions"], strict=True):
+            at = f"{where} question '{spec.name}'"
+            choices = translated.get("choices") or []
+            if len(choices) != len(spec.choices):
+                raise ContentError(f"{at}: {len(choices)} choices, the English question has {len(spec.choices)}.")
+            text = {
+                "stem": str(_require(translated, "stem", at)).strip(),
+                "explanation": str(translated.get("explanation") or "").strip(),
+                "choices": [
+                    {"text": str(_require(c, "text", at)).strip(), "feedback": str(c.get("feedback") or "").strip()}
+                    for c in choices
+                ],
+            }
+            specs.append(replace(spec, translations={**spec.translations, language: text}))
+        data["specs"] = specs
 
 
 def bundle_read(directory: Path = CONTENT_DIR) -> Bundle:
@@ -188,6 +261,7 @@ def bundle_read(directory: Path = CONTENT_DIR) -> Bundle:
             _require(section, "title", f"{where} section '{slug}'")
             _require(section, "body", f"{where} section '{slug}'")
             sections.add(f"{data['slug']}#{slug}")
+        _lesson_translations(directory, data)
         bundle.lessons.append(data)
     lesson_slugs = {lesson["slug"] for lesson in bundle.lessons}
     for path in sorted((directory / "quizzes").glob("*.yaml")):
@@ -214,7 +288,20 @@ def bundle_read(directory: Path = CONTENT_DIR) -> Bundle:
             if spec.section and spec.section not in sections:
                 raise ContentError(f"{where} question '{spec.name}': unknown section {spec.section!r}.")
         data["specs"] = specs
+        _quiz_translations(directory, data)
         bundle.quizzes.append(data)
+    quiz_slugs = {q["slug"] for q in bundle.quizzes}
+    for path in sorted((directory / "pathways").glob("*.yaml")):
+        data = _read_yaml(path) or {}
+        where = f"pathways/{path.name}"
+        _slug(_require(data, "slug", where), where, "slug")
+        _require(data, "title", where)
+        for slug in _require(data, "lessons", where):
+            if slug not in lesson_slugs:
+                raise ContentError(f"{where}: unknown lesson {slug!r}.")
+        if _require(data, "check", where) not in quiz_slugs:
+            raise ContentError(f"{where}: unknown quiz {data['check']!r}.")
+        bundle.pathways.append(data)
     return bundle
 
 
@@ -259,6 +346,9 @@ def question_upsert(*, quiz: Quiz, spec: QuestionSpec, position: int) -> str:
         "difficulty": spec.difficulty,
         "topic": Topic.objects.filter(slug=spec.topic).first() if spec.topic else None,
         "section": _resolve_section(spec.section),
+        "critical": spec.critical,
+        "point": spec.point,
+        "translations": {lang: {k: v for k, v in t.items() if k != "choices"} for lang, t in spec.translations.items()},
         "content_hash": digest,
     }
     if question is None:
@@ -271,7 +361,14 @@ def question_upsert(*, quiz: Quiz, spec: QuestionSpec, position: int) -> str:
         outcome = "updated"
     question.save()
     Choice.objects.bulk_create(
-        Choice(question=question, position=i, text=c.text, fraction=c.fraction, feedback=c.feedback)
+        Choice(
+            question=question,
+            position=i,
+            text=c.text,
+            fraction=c.fraction,
+            feedback=c.feedback,
+            translations={lang: t["choices"][i - 1] for lang, t in spec.translations.items()},
+        )
         for i, c in enumerate(spec.choices, start=1)
     )
     return outcome
@@ -315,6 +412,7 @@ def content_sync(bundle: Bundle) -> SyncReport:
                 "topic": Topic.objects.filter(slug=data.get("topic")).first(),
                 "position": data.get("position", 0),
                 "summary": data.get("summary", "") or "",
+                "translations": data.get("translations", {}),
             },
         )
         _record(report, f"lesson {lesson.slug}", outcome)
@@ -323,7 +421,12 @@ def content_sync(bundle: Bundle) -> SyncReport:
             section, outcome = _upsert(
                 LessonSection,
                 {"lesson": lesson, "slug": s["slug"]},
-                {"title": s["title"], "body": s["body"].strip(), "position": position},
+                {
+                    "title": s["title"],
+                    "body": s["body"].strip(),
+                    "position": position,
+                    "translations": s.get("translations", {}),
+                },
             )
             keep.append(section.id)
             _record(report, f"section {lesson.slug}#{section.slug}", outcome)
@@ -342,6 +445,7 @@ def content_sync(bundle: Bundle) -> SyncReport:
                 "shuffle_questions": bool(data.get("shuffle_questions", True)),
                 "shuffle_choices": bool(data.get("shuffle_choices", True)),
                 "position": data.get("position", 0),
+                "translations": data.get("translations", {}),
             },
         )
         _record(report, f"quiz {quiz.slug}", outcome)
@@ -351,6 +455,27 @@ def content_sync(bundle: Bundle) -> SyncReport:
             if outcome == "unchanged":
                 report.updated.append(f"quiz {quiz.slug} lessons")
         report.merge(questions_upsert(quiz=quiz, specs=data["specs"]))
+    for data in bundle.pathways:
+        pathway, outcome = _upsert(
+            Pathway,
+            {"slug": data["slug"]},
+            {
+                "title": data["title"],
+                "check_quiz": Quiz.objects.get(slug=data["check"]),
+                "max_rounds": data.get("max_rounds", 3),
+                "translations": data.get("translations", {}),
+            },
+        )
+        _record(report, f"pathway {pathway.slug}", outcome)
+        lessons = {lesson.slug: lesson for lesson in Lesson.objects.filter(slug__in=data["lessons"])}
+        wanted = [(position, lessons[slug].id) for position, slug in enumerate(data["lessons"], start=1)]
+        if list(pathway.steps.values_list("position", "lesson_id")) != wanted:
+            pathway.steps.all().delete()
+            PathwayStep.objects.bulk_create(
+                PathwayStep(pathway=pathway, position=position, lesson_id=lesson_id) for position, lesson_id in wanted
+            )
+            if outcome == "unchanged":
+                report.updated.append(f"pathway {pathway.slug} lessons")
     return report
 
 

@@ -152,6 +152,7 @@ class Question(models.Model):
 
     class Meta:
         ordering = ["quiz", "position", "id"]
+        permissions = [("view_question_stats", "Can see how each question performs")]
         constraints = [models.UniqueConstraint(fields=["quiz", "name"], name="unique_question_name_per_quiz")]
 
     def __str__(self):

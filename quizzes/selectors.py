@@ -5,10 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from .models import Attempt, Audience, Lesson, LessonProgress, LessonSection, Question, Quiz
+from .models import (
+    Attempt,
+    Audience,
+    ConsentRecord,
+    Enrolment,
+    Lesson,
+    LessonProgress,
+    LessonSection,
+    Pathway,
+    PathwayStep,
+    Question,
+    Quiz,
+    RecordEvent,
+)
 
 
 @dataclass
@@ -83,12 +97,8 @@ def lesson_get(*, slug: str) -> Lesson:
 
 
 def quiz_get_published(*, slug: str) -> Quiz:
-    """A published quiz with the lessons it checks; 404 if unknown or unpublished."""
-    return get_object_or_404(
-        Quiz.objects.prefetch_related(Prefetch("lessons", queryset=Lesson.objects.only("id", "slug", "title"))),
-        slug=slug,
-        is_published=True,
-    )
+    """A published quiz; 404 if unknown or unpublished."""
+    return get_object_or_404(Quiz, slug=slug, is_published=True)
 
 
 def quiz_question_versions(*, quiz: Quiz) -> dict[int, int]:
@@ -111,9 +121,14 @@ def attempt_get_open(*, user, quiz: Quiz) -> Attempt | None:
     return Attempt.objects.filter(user=user, quiz=quiz, submitted_at__isnull=True).prefetch_related("responses").first()
 
 
-def attempt_latest_submitted(*, user, quiz: Quiz) -> Attempt | None:
-    """The learner's most recent submitted attempt at a quiz, if any."""
-    return Attempt.objects.filter(user=user, quiz=quiz, submitted_at__isnull=False).order_by("-submitted_at").first()
+def attempt_latest(*, user, quiz: Quiz) -> Attempt | None:
+    """The learner's open attempt at a quiz (with its responses), else the latest submitted one."""
+    attempt = (
+        Attempt.objects.filter(user=user, quiz=quiz).order_by(F("submitted_at").desc(nulls_first=True), "-id").first()
+    )
+    if attempt is not None and not attempt.is_submitted:
+        prefetch_related_objects([attempt], "responses")
+    return attempt
 
 
 def attempt_get_for_user(*, pk: int, user) -> Attempt:
@@ -128,4 +143,76 @@ def attempt_list_for_user(*, user) -> QuerySet[Attempt]:
         .select_related("quiz")
         .annotate(question_count=Count("responses"))
         .order_by("-started_at", "-id")
+    )
+
+
+# Consent education -------------------------------------------------------------------------------
+
+
+def pathway_get_for_freezing(*, pk: int) -> Pathway:
+    """A pathway with every lesson, section, question and choice its record will copy."""
+    return (
+        Pathway.objects.select_related("check_quiz")
+        .prefetch_related(
+            Prefetch("steps", queryset=PathwayStep.objects.select_related("lesson").order_by("position")),
+            Prefetch("steps__lesson__sections", queryset=LessonSection.objects.order_by("position")),
+            Prefetch(
+                "check_quiz__questions",
+                queryset=Question.objects.select_related("section__lesson")
+                .prefetch_related("choices")
+                .order_by("position"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def pathway_check_language(*, pathway: Pathway, language: str) -> None:
+    """Raise MissingTranslation unless every text of the pathway exists in `language`."""
+    from .consent_content import pathway_content
+
+    pathway_content(pathway=pathway_get_for_freezing(pk=pathway.pk), language=language)
+
+
+def enrolment_is_open(enrolment: Enrolment) -> bool:
+    """Access works until it expires or is revoked."""
+    return enrolment.revoked_at is None and enrolment.expires_at > timezone.now()
+
+
+def enrolment_for_patient(*, user) -> Enrolment | None:
+    """The signed-in patient's own enrolment, with its record if started."""
+    return Enrolment.objects.select_related("pathway", "record").filter(user=user).first()
+
+
+def record_events(*, record: ConsentRecord) -> list[RecordEvent]:
+    return list(record.events.all())
+
+
+PATIENT_STATUSES = {
+    "not_started": "Not started",
+    ConsentRecord.Status.IN_PROGRESS: "In progress",
+    ConsentRecord.Status.MASTERY: "Mastery reached",
+    ConsentRecord.Status.NEEDS_DISCUSSION: "Needs discussion",
+}
+
+
+def enrolment_list(*, status: str | None = None, search: str = "") -> QuerySet[Enrolment]:
+    """Enrolled patients for the clinician's list, newest first, optionally filtered."""
+    qs = Enrolment.objects.select_related("pathway", "record", "record__signoff", "created_by")
+    if status == "not_started":
+        qs = qs.filter(record__isnull=True)
+    elif status in ConsentRecord.Status.values:
+        qs = qs.filter(record__status=status)
+    if search:
+        qs = qs.filter(label__icontains=search)
+    return qs.order_by("-created_at", "-id")
+
+
+def enrolment_get_for_staff(*, pk: int) -> Enrolment:
+    """One enrolment with its record, sign-off and timeline; 404 if unknown."""
+    return get_object_or_404(
+        Enrolment.objects.select_related("pathway", "record", "record__signoff__by", "created_by").prefetch_related(
+            "record__events"
+        ),
+        pk=pk,
     )

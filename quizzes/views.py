@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.views import LoginView, LogoutView
 from django.db import DatabaseError, connection
 from django.http import Http404, JsonResponse
@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, ListView
 
-from . import grading, rendering, selectors, services
+from . import grading, rendering, roles, selectors, services
 from .forms import LoginForm, QuizAnswerForm, SignupForm
 from .snapshots import snapshot_key
 
@@ -27,8 +27,14 @@ def lesson_detail(request, slug):
     return render(request, "quizzes/lesson_detail.html", {"lesson": lesson})
 
 
+# Quizzes and results are for learners with the trainee permission; patients have their own
+# pathway (views_consent) and are refused here.
+learner_required = permission_required("quizzes.take_quiz", raise_exception=True)
+
+
 @never_cache
 @login_required
+@learner_required
 def quiz_take(request, slug):
     quiz = selectors.quiz_get_published(slug=slug)
     if request.method == "POST":
@@ -36,13 +42,13 @@ def quiz_take(request, slug):
             services.attempt_get_or_start(user=request.user, quiz=quiz)
             return redirect(quiz)
         return _quiz_submit(request, quiz)
-    attempt = services.attempt_resume(user=request.user, quiz=quiz)
-    if attempt is None:
+    latest = selectors.attempt_latest(user=request.user, quiz=quiz)
+    if latest is not None and latest.is_submitted:
         # Opening the page again after submitting (the back button, a bookmark) must not
         # start a new attempt by itself: the learner chooses to.
-        latest = selectors.attempt_latest_submitted(user=request.user, quiz=quiz)
-        if latest is not None:
-            return render(request, "quizzes/quiz_done.html", {"quiz": quiz, "attempt": latest})
+        return render(request, "quizzes/quiz_done.html", {"quiz": quiz, "attempt": latest})
+    attempt = services.attempt_resume(user=request.user, quiz=quiz, open_attempt=latest)
+    if attempt is None:
         attempt = services.attempt_start(user=request.user, quiz=quiz)
     form = QuizAnswerForm(responses=attempt.responses.all())
     return _render_quiz(request, quiz, attempt, form)
@@ -63,7 +69,7 @@ def _quiz_submit(request, quiz):
         return _render_quiz(request, quiz, attempt, form, status=400)
     if form.unanswered_count() and not form.cleaned_data["confirm_unanswered"]:
         return _render_quiz(request, quiz, attempt, form, unanswered=form.unanswered_count())
-    attempt = services.attempt_submit(user=request.user, attempt_id=attempt.pk, answers=form.answers())
+    attempt = services.attempt_submit(attempt=attempt, answers=form.answers())
     return redirect(attempt)
 
 
@@ -85,6 +91,7 @@ def _render_quiz(request, quiz, attempt, form, *, unanswered=0, status=200):
 
 
 @login_required
+@learner_required
 def attempt_result(request, pk):
     attempt = selectors.attempt_get_for_user(pk=pk, user=request.user)
     if not attempt.is_submitted:
@@ -117,7 +124,7 @@ class MyResultsView(ListView):
         return selectors.attempt_list_for_user(user=self.request.user)
 
 
-my_results = login_required(MyResultsView.as_view())
+my_results = login_required(learner_required(MyResultsView.as_view()))
 
 
 class SignupView(CreateView):
@@ -127,6 +134,7 @@ class SignupView(CreateView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        roles.role_assign(user=self.object, role=roles.TRAINEE)
         login(self.request, self.object, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(self.request, _("Welcome! Your account is ready."))
         return response

@@ -3,6 +3,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
+from quizzes import roles
 from quizzes.models import Audience, Choice, Lesson, LessonSection, Question, Quiz, Topic
 
 PASSWORD = "a-long-test-password-1"
@@ -21,6 +22,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def role(obj, create, extracted, **kwargs):
+        """`UserFactory(role="clinician")`; a trainee by default, `role=None` for none."""
+        if create and extracted != "none":
+            roles.role_assign(user=obj, role=extracted or roles.TRAINEE)
 
 
 class TopicFactory(factory.django.DjangoModelFactory):

@@ -32,7 +32,7 @@ def submitted_attempt(patient_quiz, learner):
     attempt = services.attempt_get_or_start(user=learner, quiz=patient_quiz)
     # The first choice shown for every question: a mix of right and wrong, so feedback shows too.
     answers = {r.position: frozenset({r.snapshot["choices"][0]["id"]}) for r in attempt.responses.all()}
-    return services.attempt_submit(user=learner, attempt_id=attempt.pk, answers=answers)
+    return services.attempt_submit(attempt=attempt, answers=answers)
 
 
 def test_quiz_page_fits_a_phone_and_its_submit_button_can_be_reached(

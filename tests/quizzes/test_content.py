@@ -52,7 +52,7 @@ def test_edited_question_is_updated_without_touching_stored_attempts(content_dir
     quiz = Quiz.objects.get(slug="patient-consent-check")
     user = UserFactory()
     attempt = services.attempt_get_or_start(user=user, quiz=quiz)
-    services.attempt_submit(user=user, attempt_id=attempt.pk, answers={})
+    services.attempt_submit(attempt=attempt, answers={})
     stored = {r.pk: r.snapshot for r in Response.objects.filter(attempt=attempt)}
 
     path = content_dir / "quizzes" / "patient-consent-check.yaml"

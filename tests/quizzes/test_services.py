@@ -64,7 +64,7 @@ def test_submit_scores_and_stores_each_mark():
     answers[multi.position] = frozenset(sorted(answers[multi.position])[:1])
     answers[single.position] = frozenset({c["id"] for c in single.snapshot["choices"] if c["text"] == "Wrong A"})
 
-    result = services.attempt_submit(user=user, attempt_id=attempt.pk, answers=answers)
+    result = services.attempt_submit(attempt=attempt, answers=answers)
 
     result.refresh_from_db()
     assert result.score == Decimal("62.50")  # (1 + 1 + 0 + 0.5) / 4
@@ -79,8 +79,8 @@ def test_submitting_twice_keeps_the_first_result():
     quiz = QuizFactory(questions=2)
     user = UserFactory()
     attempt = services.attempt_get_or_start(user=user, quiz=quiz)
-    services.attempt_submit(user=user, attempt_id=attempt.pk, answers=right_answers(attempt))
-    services.attempt_submit(user=user, attempt_id=attempt.pk, answers={})
+    services.attempt_submit(attempt=attempt, answers=right_answers(attempt))
+    services.attempt_submit(attempt=attempt, answers={})
     attempt.refresh_from_db()
     assert attempt.score == 100
     assert Attempt.objects.count() == 1
@@ -90,7 +90,7 @@ def test_stored_result_survives_question_edits_and_deletion():
     quiz = QuizFactory(questions=2)
     user = UserFactory()
     attempt = services.attempt_get_or_start(user=user, quiz=quiz)
-    services.attempt_submit(user=user, attempt_id=attempt.pk, answers=right_answers(attempt))
+    services.attempt_submit(attempt=attempt, answers=right_answers(attempt))
     question = quiz.questions.first()
     original_stem = question.stem
     question.stem = "Rewritten later"

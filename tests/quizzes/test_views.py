@@ -239,7 +239,7 @@ def test_another_users_result_is_404_not_403(client):
     quiz = QuizFactory(questions=1)
     owner, intruder = UserFactory(), UserFactory()
     attempt = services.attempt_get_or_start(user=owner, quiz=quiz)
-    services.attempt_submit(user=owner, attempt_id=attempt.pk, answers={})
+    services.attempt_submit(attempt=attempt, answers={})
     client.force_login(intruder)
     assert client.get(reverse("quizzes:attempt_result", args=[attempt.pk])).status_code == 404
 

@@ -1,31 +1,56 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+
+from quizzes import roles, services
+from quizzes.consent_content import MissingTranslation
+from quizzes.models import Enrolment, Pathway
 
 DEMO_PASSWORD = "kyphoquiz-demo"  # noqa: S105 - documented demo password, local use only
-DEMO_USERS = ["demo-trainee", "demo-educator", "demo-clinician"]
+DEMO_USERS = {"demo-trainee": roles.TRAINEE, "demo-educator": roles.EDUCATOR, "demo-clinician": roles.CLINICIAN}
+DEMO_PATIENTS = {"en": "Demo patient (English)", "es": "Demo patient (Spanish)"}
 
 
 class Command(BaseCommand):
     help = (
         "Create the demo accounts (demo-trainee, demo-educator, demo-clinician; password "
-        f"{DEMO_PASSWORD!r}) for a local trial. Never run this on a real site."
+        f"{DEMO_PASSWORD!r}) in their roles, and enrol one demo patient per language, printing "
+        "their links. For a local trial only: never run this on a real site."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument("--base-url", default=getattr(settings, "SITE_URL", "http://127.0.0.1:8000"))
+
     def handle(self, *args, **options):
+        roles.roles_sync()
         User = get_user_model()
-        for username in DEMO_USERS:
+        clinician = None
+        for username, role in DEMO_USERS.items():
             user, created = User.objects.get_or_create(username=username)
             user.set_password(DEMO_PASSWORD)
-            user.is_staff = username == "demo-educator"
+            user.is_staff = role == roles.EDUCATOR  # educators write content in the admin
             user.save()
-            if username == "demo-educator":
-                # Educators write content in the admin.
-                user.user_permissions.set(
-                    Permission.objects.filter(
-                        content_type__app_label="quizzes",
-                        content_type__model__in=["topic", "lesson", "lessonsection", "quiz", "question", "choice"],
-                    )
+            user.groups.clear()
+            roles.role_assign(user=user, role=role)
+            clinician = user if role == roles.CLINICIAN else clinician
+            self.stdout.write(f"{'created' if created else 'reset  '} {username} / {DEMO_PASSWORD} ({role})")
+        pathway = Pathway.objects.filter(slug="kyphoplasty").first()
+        if pathway is None:
+            raise CommandError("No kyphoplasty pathway: run `manage.py load_content` first.")
+        base = options["base_url"].rstrip("/")
+        for language, label in DEMO_PATIENTS.items():
+            # A fresh link every run: the old demo enrolment is revoked, its record kept.
+            for old in Enrolment.objects.filter(label=label, revoked_at__isnull=True):
+                services.enrolment_revoke(enrolment=old, by=clinician)
+            try:
+                issued = services.enrolment_create(
+                    label=label, pathway=pathway, language=language, created_by=clinician
                 )
-            self.stdout.write(f"{'created' if created else 'reset  '} {username} / {DEMO_PASSWORD}")
-        self.stdout.write(self.style.SUCCESS("Demo accounts ready. Log in at http://127.0.0.1:8000/accounts/login/"))
+            except MissingTranslation:
+                self.stdout.write(self.style.WARNING(f"{label}: pathway has no {language} text yet, skipped"))
+                continue
+            link = base + reverse("quizzes:consent_link", args=[issued.token])
+            code = f"{issued.code[:4]}-{issued.code[4:]}"
+            self.stdout.write(f"{label}: {link}  (code {code})")
+        self.stdout.write(self.style.SUCCESS(f"Demo ready. Log in at {base}/accounts/login/"))

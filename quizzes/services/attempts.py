@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import grading, selectors
-from .models import Attempt, Lesson, LessonProgress, Quiz, Response
-from .snapshots import question_snapshot, snapshot_key
+from .. import grading, selectors
+from ..models import Attempt, Lesson, LessonProgress, Quiz, Response
+from ..snapshots import question_snapshot, snapshot_key
 
 
 def lesson_record_view(*, user, lesson: Lesson) -> None:
@@ -20,13 +20,14 @@ def lesson_record_view(*, user, lesson: Lesson) -> None:
         progress.save(update_fields=["last_viewed_at"])
 
 
-def attempt_resume(*, user, quiz: Quiz) -> Attempt | None:
+def attempt_resume(*, user, quiz: Quiz, open_attempt: Attempt | None) -> Attempt | None:
     """The learner's open attempt at `quiz`, in the order first shown, or None.
 
     An open attempt made before the quiz's questions changed is started afresh: nothing in it
-    was submitted yet, and the learner should see the current text.
+    was submitted yet, and the learner should see the current text. `open_attempt` is the
+    open attempt with its responses, as the caller looked it up (or None).
     """
-    attempt = selectors.attempt_get_open(user=user, quiz=quiz)
+    attempt = open_attempt
     if attempt is None or _versions(attempt) == selectors.quiz_question_versions(quiz=quiz):
         return attempt
     return _attempt_start(user=user, quiz=quiz, stale=attempt, rng=random.Random())
@@ -37,7 +38,7 @@ def attempt_get_or_start(*, user, quiz: Quiz, rng: random.Random | None = None) 
 
     A reload or a second tab resumes the open attempt, in the same order.
     """
-    attempt = attempt_resume(user=user, quiz=quiz)
+    attempt = attempt_resume(user=user, quiz=quiz, open_attempt=selectors.attempt_get_open(user=user, quiz=quiz))
     if attempt is not None:
         return attempt
     return attempt_start(user=user, quiz=quiz, rng=rng)
@@ -93,24 +94,26 @@ def _versions(attempt: Attempt) -> dict[int | None, int]:
 
 
 @transaction.atomic
-def attempt_submit(*, user, attempt_id: int, answers: Mapping[int, frozenset[int]]) -> Attempt:
+def attempt_submit(*, attempt: Attempt, answers: Mapping[int, frozenset[int]]) -> Attempt:
     """Grade and store an attempt; `answers` maps a response position to the chosen choice ids.
 
-    Submitting twice (double click, back button, replay) changes nothing: the stored result
-    stands. The attempt row is locked first so two racing submissions cannot both grade it.
+    `attempt` comes with its responses loaded (their snapshots never change). Submitting twice
+    (double click, back button, replay) changes nothing: the attempt row is claimed with one
+    conditional UPDATE, so of two racing submissions exactly one grades it.
     """
-    attempt = Attempt.objects.select_for_update().get(pk=attempt_id, user=user)
-    if attempt.is_submitted:
-        return attempt
     responses = list(attempt.responses.all())
     chosen = [answers.get(r.position, frozenset()) for r in responses]
     grade = grading.grade_attempt([snapshot_key(r.snapshot) for r in responses], chosen, attempt.pass_mark)
+    submitted_at = timezone.now()
+    claimed = Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
+        submitted_at=submitted_at, score=grade.score, passed=grade.passed
+    )
+    if not claimed:
+        attempt.refresh_from_db(fields=["submitted_at", "score", "passed"])
+        return attempt
     for response, picked, mark in zip(responses, chosen, grade.marks, strict=True):
         response.chosen = sorted(picked)
         response.mark = mark
     Response.objects.bulk_update(responses, ["chosen", "mark"])
-    attempt.submitted_at = timezone.now()
-    attempt.score = grade.score
-    attempt.passed = grade.passed
-    attempt.save(update_fields=["submitted_at", "score", "passed"])
+    attempt.submitted_at, attempt.score, attempt.passed = submitted_at, grade.score, grade.passed
     return attempt

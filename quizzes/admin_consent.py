@@ -1,0 +1,1 @@
+"""Admin for consent education models (being written)."""
