@@ -453,3 +453,6 @@ class AuditLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.action} {self.enrolment} at {self.at:%Y-%m-%d %H:%M}"
+
+
+from .models_selftest import QuestionProgress, SelfTest, SelfTestItem  # noqa: E402,F401 - one app, two files

@@ -9,6 +9,7 @@ from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, prefetch_rela
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from . import teachback
 from .models import (
     Attempt,
     Audience,
@@ -185,7 +186,24 @@ def enrolment_for_patient(*, user) -> Enrolment | None:
 
 
 def record_events(*, record: ConsentRecord) -> list[RecordEvent]:
+    """A record's timeline, oldest first."""
     return list(record.events.all())
+
+
+def record_answers(events) -> list[teachback.Answer]:
+    """The answers among a record's events, as teach-back reads them."""
+    return [
+        teachback.Answer(slot=e.slot, question=e.question, round=e.round, correct=bool(e.correct))
+        for e in events
+        if e.kind == RecordEvent.Kind.ANSWER
+    ]
+
+
+def record_next_ask(*, record: ConsentRecord, events) -> teachback.Ask | None:
+    """What the check asks next, given the record's events (None once it is over)."""
+    from .consent_content import items
+
+    return teachback.next_ask(items(record.content), record_answers(events), record.max_rounds)
 
 
 PATIENT_STATUSES = {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_consent, views_staff
+from . import views, views_consent, views_selftest, views_staff
 
 app_name = "quizzes"
 
@@ -11,6 +11,13 @@ urlpatterns = [
     path("attempts/<int:pk>/", views.attempt_result, name="attempt_result"),
     path("me/results/", views.my_results, name="my_results"),
     path("healthz", views.healthz, name="healthz"),
+    # Trainees: custom self-tests, progress and spaced review
+    path("selftest/new/", views_selftest.selftest_new, name="selftest_new"),
+    path("selftest/<int:pk>/", views_selftest.selftest_take, name="selftest_take"),
+    path("selftest/<int:pk>/finish/", views_selftest.selftest_finish, name="selftest_finish"),
+    path("selftest/<int:pk>/review/", views_selftest.selftest_review, name="selftest_review"),
+    path("progress/", views_selftest.progress, name="progress"),
+    path("review/", views_selftest.review_queue, name="review_queue"),
     # Patients: consent education pathway (password-less, via link or code)
     path("consent/", views_consent.consent_code, name="consent_code"),
     path("consent/pathway/", views_consent.pathway_home, name="pathway_home"),

@@ -128,7 +128,7 @@ def pathway_check(request, enrolment, record):
     _, next_lesson = _pathway_state(record, events)
     if next_lesson is not None:
         return redirect("quizzes:pathway_lesson", slug=next_lesson["slug"])
-    ask = services.record_next_ask(record=record, events=events)
+    ask = selectors.record_next_ask(record=record, events=events)
     if record.is_completed or ask is None:
         return redirect("quizzes:pathway_home")
     question = consent_content.question(record.content, ask.question)

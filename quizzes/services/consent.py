@@ -136,19 +136,6 @@ def record_lesson_viewed(*, record: ConsentRecord, lesson_slug: str) -> None:
         RecordEvent.objects.create(record=record, kind=RecordEvent.Kind.LESSON_VIEWED, lesson=lesson_slug)
 
 
-def _answers(events) -> list[teachback.Answer]:
-    return [
-        teachback.Answer(slot=e.slot, question=e.question, round=e.round, correct=bool(e.correct))
-        for e in events
-        if e.kind == RecordEvent.Kind.ANSWER
-    ]
-
-
-def record_next_ask(*, record: ConsentRecord, events) -> teachback.Ask | None:
-    """What the check asks next, given the record's events (None once it is over)."""
-    return teachback.next_ask(consent_content.items(record.content), _answers(events), record.max_rounds)
-
-
 @transaction.atomic
 def record_answer(*, record_id: int, ask: teachback.Ask, chosen: frozenset[int]) -> RecordEvent | None:
     """Store the answer to the question being asked and close the record when the check ends.
@@ -160,7 +147,7 @@ def record_answer(*, record_id: int, ask: teachback.Ask, chosen: frozenset[int])
     if record.is_completed:
         return None
     events = list(record.events.all())
-    if record_next_ask(record=record, events=events) != ask:
+    if selectors.record_next_ask(record=record, events=events) != ask:
         return None
     question = consent_content.question(record.content, ask.question)
     mark = grading.question_mark(snapshot_key(question), chosen)
@@ -174,8 +161,8 @@ def record_answer(*, record_id: int, ask: teachback.Ask, chosen: frozenset[int])
         correct=mark >= 1,
     )
     events.append(event)
-    if record_next_ask(record=record, events=events) is None:
-        answers = _answers(events)
+    if selectors.record_next_ask(record=record, events=events) is None:
+        answers = selectors.record_answers(events)
         outcome = teachback.result(consent_content.items(record.content), answers, record.pass_mark)
         record.score = outcome.score
         record.rounds_used = teachback.rounds_used(answers)
