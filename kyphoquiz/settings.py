@@ -98,15 +98,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # CACHES
 
-# Rendered question blocks are cached here. The default needs nothing running; point
+# Rendered quiz pages are cached here. The default needs nothing running; in production point
 # CACHE_URL at Redis (redis://127.0.0.1:6379/1) to share the cache between workers.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kyphoquiz")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "quizzes.cache.RedisCache"  # reuses its Redis client
+
+# SESSIONS
+
+# With a shared cache, sessions are read through it (one query less per page). A per-process
+# memory cache must not hold sessions: a logout in one worker would not reach the others.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if env.str("CACHE_URL", default="").startswith(("redis://", "rediss://"))
+    else "django.contrib.sessions.backends.db"
+)
 
 # AUTHENTICATION
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "quizzes.backends.ModelBackend",
     "quizzes.backends.EnrolmentBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -8,7 +8,7 @@ class QuizzesConfig(AppConfig):
     verbose_name = "Quizzes and lessons"
 
     def ready(self):
-        from . import roles
+        from . import roles, signals  # noqa: F401 - connects the content-version signals
 
         # Every `migrate` (and every test database) ends with the role groups in place.
         post_migrate.connect(roles._on_post_migrate, sender=self, dispatch_uid="quizzes_roles_sync")

@@ -94,6 +94,9 @@ class Quiz(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     is_published = models.BooleanField(default=True)
     translations = models.JSONField(default=dict, blank=True)
+    # Bumped by any change to the quiz's questions (see signals.py): an open attempt made from
+    # an older version is started afresh.
+    content_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["position", "title"]
@@ -216,6 +219,7 @@ class Attempt(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     pass_mark = models.PositiveSmallIntegerField(help_text=_("The quiz's pass mark when it was taken."))
+    quiz_version = models.PositiveIntegerField(default=1, help_text=_("The quiz's content version when started."))
     score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     passed = models.BooleanField(null=True)
 

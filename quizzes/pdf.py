@@ -241,7 +241,7 @@ def record_pdf(enrolment: Enrolment) -> bytes:
         signoff = report.signoff
         story.append(_p(f"Reviewed with the patient by {signoff.by.get_username()} on {_when(signoff.at)}.", body))
         if signoff.note:
-            story.append(_p(f"Note: {signoff.note}", body))
+            story.append(Paragraph("Note: " + escape(signoff.note).replace("\n", "<br/>"), body))
     else:
         story.append(_p("Not yet signed off.", body))
 

@@ -1,51 +1,49 @@
 """Fast HTML for the quiz page.
 
-Django's per-widget templates cost about a millisecond per radio button, which made a
-20-question page serve ~65 requests/s on our 2-core machine. Each question block is rendered
-once from one small template and cached per question version and choice order; only a page
-shown again with the learner's own ticks (after an error) is rendered without the cache.
+Django's per-widget form templates cost about a millisecond per radio button, which made a
+20-question page serve ~65 requests/s on our 2-core machine. Here each question is rendered
+from one small template, and the learner's whole page for an open attempt is cached (an
+attempt's questions and choice order never change), so a reload costs one cache read and no
+query beyond authentication. Only a page shown again with the learner's own ticks (after an
+error) is rendered afresh.
 """
 
 from __future__ import annotations
 
-import hashlib
+import secrets
 from collections.abc import Mapping, Sequence
 
+from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.template.loader import get_template
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from .models import Response
+from .models import Attempt, Quiz, Response
 
 TEMPLATE = "quizzes/includes/question_block.html"
+PAGE_TEMPLATE = "quizzes/quiz_take.html"
 CACHE_SECONDS = 60 * 60 * 24
+CSRF_PLACEHOLDER = "kq-csrf-token-placeholder"
 
 
-def _cache_key(response: Response, total: int) -> str:
-    order = ",".join(str(c["id"]) for c in response.snapshot["choices"])
-    digest = hashlib.blake2b(order.encode(), digest_size=8).hexdigest()
-    return (
-        f"qblock:1:{response.snapshot['question_id']}:{response.question_version}:"
-        f"{response.position}:{total}:{get_language()}:{digest}"
-    )
-
-
-def _render(response: Response, total: int, selected: set[str], errors: Sequence[str]) -> SafeString:
+def _render(response: Response, total: int, selected: set[str], errors: Sequence[str]) -> str:
     snapshot = response.snapshot
-    return mark_safe(  # noqa: S308 - the template escapes every value it prints
-        get_template(TEMPLATE).render(
-            {
-                "position": response.position,
-                "total": total,
-                "stem": snapshot["stem"],
-                "multiple": snapshot["kind"] == "multiple",
-                "choices": [
-                    {"id": c["id"], "text": c["text"], "checked": str(c["id"]) in selected} for c in snapshot["choices"]
-                ],
-                "errors": errors,
-            }
-        )
+    return get_template(TEMPLATE).render(
+        {
+            "position": response.position,
+            "total": total,
+            "stem": snapshot["stem"],
+            "multiple": snapshot["kind"] == "multiple",
+            "choices": [
+                {"id": c["id"], "text": c["text"], "checked": str(c["id"]) in selected} for c in snapshot["choices"]
+            ],
+            "errors": errors,
+        }
     )
 
 
@@ -54,24 +52,69 @@ def question_blocks(
     *,
     selected: Mapping[int, set[str]] | None = None,
     errors: Mapping[int, Sequence[str]] | None = None,
-) -> list[SafeString]:
-    """The HTML of every question on the quiz page, in order, with no answers in it."""
+) -> SafeString:
+    """The HTML of every question, in order, with the learner's ticks and errors; no answers in it."""
     selected = selected or {}
     errors = errors or {}
     total = len(responses)
-    plain = [r for r in responses if r.position not in selected and r.position not in errors]
-    keys = {r.position: _cache_key(r, total) for r in plain}
-    cached = cache.get_many(keys.values())
-    fresh = {}
-    blocks = []
-    for response in responses:
-        key = keys.get(response.position)
-        html = cached.get(key) if key else None
-        if html is None:
-            html = _render(response, total, selected.get(response.position, set()), errors.get(response.position, ()))
-            if key:
-                fresh[key] = str(html)
-        blocks.append(mark_safe(html))  # noqa: S308 - rendered by our own escaping template
-    if fresh:
-        cache.set_many(fresh, CACHE_SECONDS)
-    return blocks
+    html = "".join(_render(r, total, selected.get(r.position, set()), errors.get(r.position, ())) for r in responses)
+    return mark_safe(html)  # noqa: S308 - every value went through the escaping template
+
+
+def _keys(user_id: int, slug: str) -> tuple[str, str]:
+    return f"quizpage:3:{user_id}:{slug}:{get_language()}", f"quizgen:{slug}"
+
+
+def cached_quiz_page(request, *, slug: str) -> HttpResponse | None:
+    """The learner's open-attempt page for `slug` straight from the cache, or None.
+
+    The entry is dropped when the learner starts or submits an attempt at the quiz
+    (`forget_learner_page`), and outdated when anything in the quiz changes
+    (`forget_quiz_pages`), so a hit needs no query of its own.
+    """
+    if len(get_messages(request)):
+        return None
+    page_key, gen_key = _keys(request.user.pk, slug)
+    found = cache.get_many([page_key, gen_key])
+    entry, generation = found.get(page_key), found.get(gen_key)
+    if entry is None or generation is None or entry["generation"] != generation:
+        return None
+    return _with_csrf(request, entry["html"])
+
+
+def quiz_page(request, *, quiz: Quiz, attempt: Attempt) -> HttpResponse:
+    """Render the quiz page for an open attempt with nothing ticked, and cache it.
+
+    Only the CSRF token differs between two loads of the same page; it is put in on the way
+    out. A page with a message to show is neither served from nor stored in the cache.
+    """
+    context = {"quiz": quiz, "attempt": attempt, "unanswered": 0}
+    context["blocks"], context["total"] = _blocks(attempt)
+    if len(get_messages(request)):
+        return render(request, PAGE_TEMPLATE, context)
+    page_key, gen_key = _keys(request.user.pk, quiz.slug)
+    # Read the quiz's generation before rendering: a change made meanwhile outdates this entry.
+    cache.add(gen_key, secrets.token_hex(8), None)
+    generation = cache.get(gen_key)
+    html = render_to_string(PAGE_TEMPLATE, {**context, "csrf_token": CSRF_PLACEHOLDER}, request)
+    cache.set(page_key, {"html": html, "generation": generation}, CACHE_SECONDS)
+    return _with_csrf(request, html)
+
+
+def forget_learner_page(*, user_id: int, slug: str) -> None:
+    """Drop a learner's cached page for a quiz (in every language) once their attempt changes."""
+    cache.delete_many([f"quizpage:3:{user_id}:{slug}:{code}" for code, _ in settings.LANGUAGES])
+
+
+def forget_quiz_pages(*, slug: str) -> None:
+    """Outdate every learner's cached page for a quiz whose content or settings changed."""
+    cache.set(f"quizgen:{slug}", secrets.token_hex(8), None)
+
+
+def _with_csrf(request, html: str) -> HttpResponse:
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+
+def _blocks(attempt: Attempt) -> tuple[SafeString, int]:
+    responses = list(attempt.responses.all())
+    return question_blocks(responses), len(responses)

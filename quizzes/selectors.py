@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -102,11 +102,6 @@ def quiz_get_published(*, slug: str) -> Quiz:
     return get_object_or_404(Quiz, slug=slug, is_published=True)
 
 
-def quiz_question_versions(*, quiz: Quiz) -> dict[int, int]:
-    """Each current question's id and version: enough to tell whether an open attempt is stale."""
-    return dict(Question.objects.filter(quiz=quiz).values_list("id", "version"))
-
-
 def quiz_questions_for_snapshot(*, quiz: Quiz) -> list[Question]:
     """A quiz's questions with everything a snapshot copies, in two queries."""
     return list(
@@ -122,14 +117,15 @@ def attempt_get_open(*, user, quiz: Quiz) -> Attempt | None:
     return Attempt.objects.filter(user=user, quiz=quiz, submitted_at__isnull=True).prefetch_related("responses").first()
 
 
-def attempt_latest(*, user, quiz: Quiz) -> Attempt | None:
-    """The learner's open attempt at a quiz (with its responses), else the latest submitted one."""
-    attempt = (
-        Attempt.objects.filter(user=user, quiz=quiz).order_by(F("submitted_at").desc(nulls_first=True), "-id").first()
+def attempt_latest(*, user, quiz_slug: str) -> Attempt | None:
+    """The learner's open attempt at a published quiz, else their latest submitted one, with
+    the quiz (one query; responses not loaded)."""
+    return (
+        Attempt.objects.select_related("quiz")
+        .filter(user=user, quiz__slug=quiz_slug, quiz__is_published=True)
+        .order_by(F("submitted_at").desc(nulls_first=True), "-id")
+        .first()
     )
-    if attempt is not None and not attempt.is_submitted:
-        prefetch_related_objects([attempt], "responses")
-    return attempt
 
 
 def attempt_get_for_user(*, pk: int, user) -> Attempt:

@@ -33,3 +33,8 @@ urlpatterns = [
     path("staff/patients/<int:pk>/signoff/", views_staff.patient_signoff, name="patient_signoff"),
     path("staff/patients/<int:pk>/revoke/", views_staff.patient_revoke, name="patient_revoke"),
 ]
+
+# Progress charts (SVG, shown with <img>)
+urlpatterns += [
+    path("progress/chart/<slug:name>.svg", views_selftest.progress_chart, name="progress_chart"),
+]

@@ -36,13 +36,17 @@ learner_required = permission_required("quizzes.take_quiz", raise_exception=True
 @login_required
 @learner_required
 def quiz_take(request, slug):
-    quiz = selectors.quiz_get_published(slug=slug)
     if request.method == "POST":
+        quiz = selectors.quiz_get_published(slug=slug)
         if request.POST.get("action") == "start":
             services.attempt_get_or_start(user=request.user, quiz=quiz)
             return redirect(quiz)
         return _quiz_submit(request, quiz)
-    latest = selectors.attempt_latest(user=request.user, quiz=quiz)
+    cached = rendering.cached_quiz_page(request, slug=slug)
+    if cached is not None:
+        return cached
+    latest = selectors.attempt_latest(user=request.user, quiz_slug=slug)
+    quiz = latest.quiz if latest is not None else selectors.quiz_get_published(slug=slug)
     if latest is not None and latest.is_submitted:
         # Opening the page again after submitting (the back button, a bookmark) must not
         # start a new attempt by itself: the learner chooses to.
@@ -50,8 +54,7 @@ def quiz_take(request, slug):
     attempt = services.attempt_resume(user=request.user, quiz=quiz, open_attempt=latest)
     if attempt is None:
         attempt = services.attempt_start(user=request.user, quiz=quiz)
-    form = QuizAnswerForm(responses=attempt.responses.all())
-    return _render_quiz(request, quiz, attempt, form)
+    return rendering.quiz_page(request, quiz=quiz, attempt=attempt)
 
 
 def _quiz_submit(request, quiz):
@@ -74,6 +77,7 @@ def _quiz_submit(request, quiz):
 
 
 def _render_quiz(request, quiz, attempt, form, *, unanswered=0, status=200):
+    """The quiz page again after a POST, keeping what the learner ticked."""
     responses = list(attempt.responses.all())
     errors = {
         r.position: form.errors[form.field_name(r.position)]
@@ -85,6 +89,7 @@ def _render_quiz(request, quiz, attempt, form, *, unanswered=0, status=200):
         "attempt": attempt,
         "form": form,
         "blocks": rendering.question_blocks(responses, selected=form.selected(), errors=errors),
+        "total": len(responses),
         "unanswered": unanswered,
     }
     return render(request, "quizzes/quiz_take.html", context, status=status)
@@ -135,7 +140,7 @@ class SignupView(CreateView):
     def form_valid(self, form):
         response = super().form_valid(form)
         roles.role_assign(user=self.object, role=roles.TRAINEE)
-        login(self.request, self.object, backend="django.contrib.auth.backends.ModelBackend")
+        login(self.request, self.object, backend="quizzes.backends.ModelBackend")
         messages.success(self.request, _("Welcome! Your account is ready."))
         return response
 

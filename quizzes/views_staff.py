@@ -99,6 +99,7 @@ def patient_new(request):
                 "enrolment": issued.enrolment,
                 "link": request.build_absolute_uri(reverse("quizzes:consent_link", args=[issued.token])),
                 "code": format_code(issued.code),
+                "code_url": request.build_absolute_uri(reverse("quizzes:consent_code")),
             }
             return render(request, "quizzes/staff/patient_enrolled.html", context)
     return render(request, "quizzes/staff/patient_new.html", {"form": form})

@@ -10,6 +10,13 @@ from .consent import (
     record_lesson_viewed,
     record_sign_off,
 )
+from .selftest import (
+    review_session_start,
+    selftest_answer,
+    selftest_create,
+    selftest_finish,
+    selftest_finish_if_expired,
+)
 
 __all__ = [
     "attempt_get_or_start",
@@ -24,4 +31,9 @@ __all__ = [
     "record_get_or_start",
     "record_lesson_viewed",
     "record_sign_off",
+    "review_session_start",
+    "selftest_answer",
+    "selftest_create",
+    "selftest_finish",
+    "selftest_finish_if_expired",
 ]

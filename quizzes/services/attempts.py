@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .. import grading, selectors
 from ..models import Attempt, Lesson, LessonProgress, Quiz, Response
+from ..rendering import forget_learner_page
 from ..snapshots import question_snapshot, snapshot_key
 
 
@@ -28,7 +29,7 @@ def attempt_resume(*, user, quiz: Quiz, open_attempt: Attempt | None) -> Attempt
     open attempt with its responses, as the caller looked it up (or None).
     """
     attempt = open_attempt
-    if attempt is None or _versions(attempt) == selectors.quiz_question_versions(quiz=quiz):
+    if attempt is None or attempt.quiz_version == quiz.content_version:
         return attempt
     return _attempt_start(user=user, quiz=quiz, stale=attempt, rng=random.Random())
 
@@ -57,7 +58,9 @@ def _attempt_start(*, user, quiz: Quiz, stale: Attempt | None, rng: random.Rando
         with transaction.atomic():
             if stale is not None:
                 stale.delete()
-            attempt = Attempt.objects.create(user=user, quiz=quiz, pass_mark=quiz.pass_mark)
+            attempt = Attempt.objects.create(
+                user=user, quiz=quiz, pass_mark=quiz.pass_mark, quiz_version=quiz.content_version
+            )
             responses = [
                 Response(
                     attempt=attempt,
@@ -69,6 +72,7 @@ def _attempt_start(*, user, quiz: Quiz, stale: Attempt | None, rng: random.Rando
                 for position, question in enumerate(questions, start=1)
             ]
             Response.objects.bulk_create(responses)
+        _forget_page(user_id=user.pk, slug=quiz.slug)
     except IntegrityError:
         # Another tab opened the quiz at the same moment; the unique constraint on open
         # attempts let exactly one of them in. Resume that one.
@@ -89,8 +93,11 @@ def _choice_order(quiz: Quiz, question, rng: random.Random) -> list[int]:
     return order
 
 
-def _versions(attempt: Attempt) -> dict[int | None, int]:
-    return {r.question_id: r.question_version for r in attempt.responses.all()}
+def _forget_page(*, user_id: int, slug: str) -> None:
+    # Now, and again after commit: a page cached by a request that ran in between would
+    # otherwise show an attempt that is no longer open.
+    forget_learner_page(user_id=user_id, slug=slug)
+    transaction.on_commit(lambda: forget_learner_page(user_id=user_id, slug=slug))
 
 
 @transaction.atomic
@@ -111,6 +118,7 @@ def attempt_submit(*, attempt: Attempt, answers: Mapping[int, frozenset[int]]) -
     if not claimed:
         attempt.refresh_from_db(fields=["submitted_at", "score", "passed"])
         return attempt
+    _forget_page(user_id=attempt.user_id, slug=attempt.quiz.slug)
     for response, picked, mark in zip(responses, chosen, grade.marks, strict=True):
         response.chosen = sorted(picked)
         response.mark = mark

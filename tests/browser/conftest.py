@@ -167,7 +167,11 @@ def patient_quiz(transactional_db):
 
 @pytest.fixture
 def learner(transactional_db, django_user_model):
-    return django_user_model.objects.create_user(username="learner", password="Calcium-Spine-2026!")
+    from quizzes import roles
+
+    user = django_user_model.objects.create_user(username="learner", password="Calcium-Spine-2026!")
+    roles.role_assign(user=user, role=roles.TRAINEE)
+    return user
 
 
 @pytest.fixture
@@ -178,7 +182,7 @@ def log_in(live_server):
 
     def _log_in(context, user):
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="quizzes.backends.ModelBackend")
         session = client.cookies[settings.SESSION_COOKIE_NAME].value
         context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
 

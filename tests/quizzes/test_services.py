@@ -44,8 +44,10 @@ def test_reopening_resumes_the_same_attempt_in_the_same_order():
 def test_open_attempt_from_an_older_quiz_version_is_replaced():
     quiz = QuizFactory(questions=2)
     user = UserFactory()
+    quiz.refresh_from_db()
     old = services.attempt_get_or_start(user=user, quiz=quiz)
     QuestionFactory(quiz=quiz)
+    quiz.refresh_from_db()  # as the next request would load it
     new = services.attempt_get_or_start(user=user, quiz=quiz)
     assert new.pk != old.pk
     assert new.responses.count() == 3

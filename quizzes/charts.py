@@ -1,0 +1,94 @@
+"""Progress charts as SVG, drawn on the server with pygal (no JavaScript, no CDN).
+
+The SVG is served from its own URL and shown with <img>: the page's Content Security Policy
+allows no inline script or style, and an SVG shown as an image runs no script at all. pygal
+always writes a small <script> with its config (for its optional tooltips, which we do not
+load): it is removed here, so the file holds only shapes and its own <style>.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+import pygal
+from pygal.style import Style
+
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL)
+
+STYLE = Style(
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#212529",
+    foreground_strong="#212529",
+    foreground_subtle="#6c757d",
+    font_family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+    title_font_size=20,
+    label_font_size=15,
+    major_label_font_size=15,
+    legend_font_size=15,
+    value_font_size=14,
+    # Bootstrap-like colours, distinct enough for eight topics.
+    colors=("#0d6efd", "#dc3545", "#198754", "#fd7e14", "#6f42c1", "#20c997", "#d63384", "#6c757d"),
+)
+
+COVERAGE_STYLE = Style(**{**STYLE.__dict__, "colors": ("#198754", "#ced4da")})
+
+
+def _config(**kwargs) -> pygal.Config:
+    options = {
+        "js": [],  # no tooltip script from a CDN
+        "disable_xml_declaration": True,
+        "style": STYLE,
+        "width": 720,
+        "height": 460,
+        "legend_at_bottom": True,
+        "legend_at_bottom_columns": 2,
+        "truncate_legend": -1,
+        "truncate_label": -1,
+        **kwargs,
+    }
+    return pygal.Config(**options)
+
+
+def _svg(chart) -> str:
+    return _SCRIPT.sub("", chart.render(is_unicode=True))
+
+
+def topic_scores_svg(*, title: str, weeks: Sequence[datetime], series: dict[str, list[float | None]]) -> str:
+    """A line per topic: the score (0-100) in each week; None where the topic was not tested."""
+    chart = pygal.Line(
+        _config(
+            title=title,
+            range=(0, 100),
+            include_x_axis=True,
+            y_labels=[0, 25, 50, 75, 100],
+            dots_size=5,
+            stroke_style={"width": 3},
+            allow_interruptions=False,
+            x_label_rotation=0,
+            no_data_text="No finished tests yet",
+        )
+    )
+    chart.x_labels = [f"{w:%d %b}" for w in weeks]
+    for name, values in series.items():
+        chart.add(name, values)
+    return _svg(chart)
+
+
+def bank_coverage_svg(*, title: str, rows: Sequence[tuple[str, int, int]]) -> str:
+    """A bar per topic: questions seen and not yet seen. `rows` holds (topic, seen, total)."""
+    chart = pygal.HorizontalStackedBar(
+        _config(
+            title=title,
+            print_values=True,
+            no_data_text="No questions",
+            height=max(300, 110 + 48 * len(rows)),
+            style=COVERAGE_STYLE,
+        )
+    )
+    chart.x_labels = [name for name, _seen, _total in rows]
+    chart.add("Seen", [seen for _name, seen, _total in rows])
+    chart.add("Not seen yet", [total - seen for _name, seen, total in rows])
+    return _svg(chart)

@@ -1,0 +1,115 @@
+// Self-test page: saves a timed test's answer as soon as it is chosen, keeps the navigator
+// up to date and shows the countdown. Without this script the page still works: every button
+// posts the form, which saves the answer before moving on. The timer is only a display; the
+// server enforces the deadline.
+(function () {
+  "use strict";
+  var form = document.getElementById("selftest-form");
+  if (!form) return;
+  var status = document.getElementById("save-status");
+  var position = form.dataset.position;
+  var autosave = form.dataset.mode === "timed" && form.dataset.locked !== "1";
+
+  function say(text, isError) {
+    if (!status) return;
+    status.textContent = text;
+    status.className = "small mb-2 " + (isError ? "text-danger fw-semibold" : "text-success");
+  }
+
+  function answerInputs() {
+    return form.querySelectorAll('input[name="q' + position + '"]:not([type="hidden"])');
+  }
+
+  function markNavigator(answered) {
+    var button = form.querySelector('[data-nav="' + position + '"]');
+    if (!button) return;
+    button.dataset.answered = answered ? "1" : "0";
+    var buttons = form.querySelectorAll("[data-nav]");
+    var count = form.querySelectorAll('[data-nav][data-answered="1"]').length;
+    var counter = document.getElementById("answered-count");
+    if (counter) {
+      counter.textContent = form.dataset.countText.replace("ANSWERED", count).replace("TOTAL", buttons.length);
+    }
+  }
+
+  // Saves run one at a time, and always send the latest ticks, so a slow reply can never
+  // overwrite a newer answer.
+  var saving = false;
+  var dirty = false;
+
+  function save() {
+    if (saving) {
+      dirty = true;
+      return;
+    }
+    saving = true;
+    dirty = false;
+    var data = new FormData(form);
+    data.set("action", "save");
+    fetch(form.action, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then(function (response) {
+        return response.json().then(function (body) {
+          return { ok: response.ok, body: body };
+        });
+      })
+      .then(function (result) {
+        if (result.ok && result.body.saved) {
+          say(result.body.answered ? form.dataset.savedText : form.dataset.clearedText, false);
+          markNavigator(result.body.answered);
+        } else {
+          say(result.body.error || form.dataset.failedText, true);
+          if (result.body.redirect) {
+            window.setTimeout(function () {
+              window.location.assign(result.body.redirect);
+            }, 2500);
+          }
+        }
+      })
+      .catch(function () {
+        say(form.dataset.failedText, true);
+      })
+      .finally(function () {
+        saving = false;
+        if (dirty) save();
+      });
+  }
+
+  if (autosave) {
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "q" + position) save();
+    });
+  }
+
+  // Countdown (display only).
+  var timer = document.getElementById("timer");
+  if (timer) {
+    var end = Date.now() + Number(timer.dataset.remaining) * 1000;
+    var grace = Number(timer.dataset.grace || 5);
+    var finished = false;
+    var tick = function () {
+      var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+      var minutes = Math.floor(left / 60);
+      var seconds = left % 60;
+      timer.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+      if (left <= 60) timer.classList.add("text-danger");
+      if (left === 0 && !finished) {
+        finished = true;
+        say(timer.dataset.expiredText, true);
+        answerInputs().forEach(function (input) {
+          input.disabled = true;
+        });
+        // Opening the test after its time finishes it and shows the results.
+        window.setTimeout(function () {
+          window.location.assign(form.action);
+        }, (grace + 1) * 1000);
+      }
+    };
+    tick();
+    window.setInterval(tick, 1000);
+  }
+})();
