@@ -28,6 +28,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# The site's public address, for links printed outside a request (enrol_patient, demo_setup).
+SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -108,10 +110,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 
 # With a shared cache, sessions are read through it (one query less per page). A per-process
 # memory cache must not hold sessions: a logout in one worker would not reach the others.
+CACHE_IS_SHARED = env.str("CACHE_URL", default="").startswith(("redis://", "rediss://"))
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if env.str("CACHE_URL", default="").startswith(("redis://", "rediss://"))
-    else "django.contrib.sessions.backends.db"
+    "django.contrib.sessions.backends.cached_db" if CACHE_IS_SHARED else "django.contrib.sessions.backends.db"
 )
 
 # AUTHENTICATION

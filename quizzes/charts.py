@@ -58,17 +58,16 @@ def _svg(chart) -> str:
 
 def topic_scores_svg(*, title: str, weeks: Sequence[datetime], series: dict[str, list[float | None]]) -> str:
     """A line per topic: the score (0-100) in each week; None where the topic was not tested."""
+    axes = {"range": (0, 100), "include_x_axis": True, "y_labels": [0, 25, 50, 75, 100]} if series else {}
     chart = pygal.Line(
         _config(
             title=title,
-            range=(0, 100),
-            include_x_axis=True,
-            y_labels=[0, 25, 50, 75, 100],
             dots_size=5,
             stroke_style={"width": 3},
             allow_interruptions=False,
             x_label_rotation=0,
             no_data_text="No finished tests yet",
+            **axes,  # pygal cannot place fixed y labels on an empty chart
         )
     )
     chart.x_labels = [f"{w:%d %b}" for w in weeks]

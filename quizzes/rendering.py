@@ -70,9 +70,10 @@ def cached_quiz_page(request, *, slug: str) -> HttpResponse | None:
 
     The entry is dropped when the learner starts or submits an attempt at the quiz
     (`forget_learner_page`), and outdated when anything in the quiz changes
-    (`forget_quiz_pages`), so a hit needs no query of its own.
+    (`forget_quiz_pages`), so a hit needs no query of its own. That holds only when every
+    worker shares the cache; with a per-process cache the caller looks the attempt up first.
     """
-    if len(get_messages(request)):
+    if not settings.CACHE_IS_SHARED or len(get_messages(request)):
         return None
     page_key, gen_key = _keys(request.user.pk, slug)
     found = cache.get_many([page_key, gen_key])
@@ -83,21 +84,27 @@ def cached_quiz_page(request, *, slug: str) -> HttpResponse | None:
 
 
 def quiz_page(request, *, quiz: Quiz, attempt: Attempt) -> HttpResponse:
-    """Render the quiz page for an open attempt with nothing ticked, and cache it.
+    """The quiz page for an open attempt with nothing ticked, from the cache if it holds this
+    very attempt's page, else rendered and cached.
 
     Only the CSRF token differs between two loads of the same page; it is put in on the way
     out. A page with a message to show is neither served from nor stored in the cache.
     """
     context = {"quiz": quiz, "attempt": attempt, "unanswered": 0}
-    context["blocks"], context["total"] = _blocks(attempt)
     if len(get_messages(request)):
+        context["blocks"], context["total"] = _blocks(attempt)
         return render(request, PAGE_TEMPLATE, context)
     page_key, gen_key = _keys(request.user.pk, quiz.slug)
     # Read the quiz's generation before rendering: a change made meanwhile outdates this entry.
     cache.add(gen_key, secrets.token_hex(8), None)
-    generation = cache.get(gen_key)
+    found = cache.get_many([page_key, gen_key])
+    entry, generation = found.get(page_key), found.get(gen_key)
+    stamp = (attempt.pk, attempt.started_at.isoformat())
+    if entry is not None and entry["generation"] == generation and entry["attempt"] == stamp:
+        return _with_csrf(request, entry["html"])
+    context["blocks"], context["total"] = _blocks(attempt)
     html = render_to_string(PAGE_TEMPLATE, {**context, "csrf_token": CSRF_PLACEHOLDER}, request)
-    cache.set(page_key, {"html": html, "generation": generation}, CACHE_SECONDS)
+    cache.set(page_key, {"html": html, "generation": generation, "attempt": stamp}, CACHE_SECONDS)
     return _with_csrf(request, html)
 
 

@@ -31,11 +31,6 @@ def staff_only(perm: str):
     return decorate
 
 
-def audit_record(*, user, enrolment: Enrolment, action: str) -> AuditLogEntry:
-    """Note that `user` looked at (or acted on) this patient's record."""
-    return AuditLogEntry.objects.create(user=user, enrolment=enrolment, action=action)
-
-
 def _list_row(enrolment: Enrolment, statuses: dict[str, str]) -> dict:
     record = enrolment_record(enrolment)
     status = enrolment_status(enrolment)
@@ -109,7 +104,7 @@ def patient_new(request):
 @staff_only("quizzes.review_patient")
 def patient_detail(request, pk):
     enrolment = selectors.enrolment_get_for_staff(pk=pk)
-    audit_record(user=request.user, enrolment=enrolment, action=AuditLogEntry.Action.VIEW)
+    services.audit_record(user=request.user, enrolment=enrolment, action=AuditLogEntry.Action.VIEW)
     report = record_report(enrolment)
     can_sign_off = (
         report.record is not None
@@ -131,7 +126,7 @@ def patient_detail(request, pk):
 @staff_only("quizzes.review_patient")
 def patient_pdf(request, pk):
     enrolment = selectors.enrolment_get_for_staff(pk=pk)
-    audit_record(user=request.user, enrolment=enrolment, action=AuditLogEntry.Action.PDF)
+    services.audit_record(user=request.user, enrolment=enrolment, action=AuditLogEntry.Action.PDF)
     response = HttpResponse(record_pdf(enrolment), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="consent-record-{enrolment.pk}.pdf"'
     return response

@@ -25,7 +25,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def role(obj, create, extracted, **kwargs):
-        """`UserFactory(role="clinician")`; a trainee by default, `role=None` for none."""
+        """`UserFactory(role="clinician")`; a trainee by default, `role="none"` for none."""
         if create and extracted != "none":
             roles.role_assign(user=obj, role=extracted or roles.TRAINEE)
 

@@ -2,6 +2,7 @@
 
 from .attempts import attempt_get_or_start, attempt_resume, attempt_start, attempt_submit, lesson_record_view
 from .consent import (
+    audit_record,
     enrolment_authenticate,
     enrolment_create,
     enrolment_revoke,
@@ -23,6 +24,7 @@ __all__ = [
     "attempt_resume",
     "attempt_start",
     "attempt_submit",
+    "audit_record",
     "enrolment_authenticate",
     "enrolment_create",
     "enrolment_revoke",

@@ -77,7 +77,7 @@ def enrolment_create(
         expires_at=timezone.now() + timedelta(days=expires_days),
     )
     if created_by is not None:
-        AuditLogEntry.objects.create(user=created_by, enrolment=enrolment, action=AuditLogEntry.Action.ENROL)
+        audit_record(user=created_by, enrolment=enrolment, action=AuditLogEntry.Action.ENROL)
     return IssuedAccess(enrolment=enrolment, token=token, code=code)
 
 
@@ -105,7 +105,7 @@ def enrolment_revoke(*, enrolment: Enrolment, by) -> None:
     if enrolment.revoked_at is None:
         enrolment.revoked_at = timezone.now()
         enrolment.save(update_fields=["revoked_at"])
-    AuditLogEntry.objects.create(user=by, enrolment=enrolment, action=AuditLogEntry.Action.REVOKE)
+    audit_record(user=by, enrolment=enrolment, action=AuditLogEntry.Action.REVOKE)
 
 
 def record_get_or_start(*, enrolment: Enrolment) -> ConsentRecord:
@@ -181,6 +181,16 @@ def record_sign_off(*, record: ConsentRecord, by, note: str = "") -> SignOff:
     existing = SignOff.objects.filter(record=record).first()
     if existing is not None:
         return existing
-    signoff = SignOff.objects.create(record=record, by=by, note=note.strip())
-    AuditLogEntry.objects.create(user=by, enrolment=record.enrolment, action=AuditLogEntry.Action.SIGNOFF)
+    try:
+        with transaction.atomic():
+            signoff = SignOff.objects.create(record=record, by=by, note=note.strip())
+    except IntegrityError:
+        # Signed off from two tabs at once: the first one stands.
+        return SignOff.objects.get(record=record)
+    audit_record(user=by, enrolment=record.enrolment, action=AuditLogEntry.Action.SIGNOFF)
     return signoff
+
+
+def audit_record(*, user, enrolment: Enrolment, action: str) -> AuditLogEntry:
+    """Note that a staff user looked at or acted on a patient's record."""
+    return AuditLogEntry.objects.create(user=user, enrolment=enrolment, action=action)

@@ -11,6 +11,7 @@ import random
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -170,6 +171,16 @@ def review_session_start(*, user, rng: random.Random | None = None, now: datetim
     )
 
 
+def _mark(snapshot: dict, chosen) -> Decimal:
+    """The question's mark; a sum within the fraction tolerance of 1 counts as full marks.
+
+    Three right choices stored at 0.3333333 each add up to 0.9999999: that answer is right,
+    for the score, the review's label and spaced review alike.
+    """
+    mark = grading.question_mark(snapshot_key(snapshot), chosen)
+    return grading.ONE if mark >= grading.ONE - grading.FRACTION_SUM_TOLERANCE else mark
+
+
 def _check_answer(snapshot: dict, chosen: frozenset[int]) -> None:
     shown = {c["id"] for c in snapshot["choices"]}
     if not chosen <= shown:
@@ -224,7 +235,7 @@ def selftest_answer(
                     raise AnswerLocked(_("You have already answered this question; its answer is locked."))
             elif picked:
                 item.chosen, item.answered_at = sorted(picked), now
-                item.mark = grading.question_mark(snapshot_key(item.snapshot), picked)
+                item.mark = _mark(item.snapshot, picked)
                 fields += ["chosen", "answered_at", "mark"]
         elif picked != frozenset(item.chosen):
             item.chosen = sorted(picked)
@@ -278,7 +289,7 @@ def selftest_finish(*, user, test_id: int, now: datetime | None = None) -> SelfT
     to_record: list[SelfTestItem] = []
     for item in items:
         if item.mark is None:
-            item.mark = grading.question_mark(snapshot_key(item.snapshot), item.chosen)
+            item.mark = _mark(item.snapshot, item.chosen)
             if item.chosen:
                 to_record.append(item)
     SelfTestItem.objects.bulk_update(items, ["mark"])

@@ -7,12 +7,13 @@ from urllib.parse import urlsplit
 import pytest
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from quizzes import roles, services
-from quizzes.models import Attempt, ConsentRecord, Enrolment, RecordEvent
+from quizzes.models import Attempt, ConsentRecord, Enrolment, Pathway, RecordEvent
 from tests.consent_factories import (
     answer_check,
     build_pathway,
@@ -21,6 +22,7 @@ from tests.consent_factories import (
     enrol,
     next_ask,
     started_record,
+    view_lessons,
 )
 from tests.factories import QuizFactory, UserFactory
 
@@ -246,6 +248,22 @@ def test_wrong_codes_from_one_address_do_not_lock_out_another_address(client, ac
     assert signed_in_user_id(other) == str(access.enrolment.user.pk)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="axes renders registration/locked_out.html for the patient code form too: it speaks of "
+    "'this account' and 'wrong passwords', shows the trainee Log in / Sign up menu, and never "
+    "says to contact the clinic",
+)
+def test_locked_out_patient_is_told_to_wait_or_call_the_clinic_not_about_passwords(client, access):
+    for _ in range(5):
+        _wrong_code(client, access)
+
+    html = client.post(CODE, {"code": access.code}).content.decode()
+
+    assert "clinic" in html
+    assert "password" not in html.lower()
+
+
 # Lessons before the check --------------------------------------------------------------------------
 
 
@@ -318,10 +336,11 @@ def test_check_page_never_shows_answers_fractions_feedback_or_explanations(reade
     seen = 0
     while (response := reader.get(CHECK)).status_code == 200:
         html = response.content.decode()
-        for leak in ("FEEDBACK-", "EXPLAIN-", "SECTION-BODY", "fraction", "correct"):
+        for leak in ("FEEDBACK-", "EXPLAIN-", "SECTION-BODY", "fraction"):
             assert leak not in html, f"{leak!r} on the check page"
         record = record_of(access)
-        post_answer(reader, record, next_ask(record), right=seen % 2 == 0)  # also walk later rounds
+        response = post_answer(reader, record, next_ask(record), right=seen % 2 == 0)  # walk later rounds too
+        assert response.status_code == 302
         seen += 1
     assert seen > 4
 
@@ -372,8 +391,7 @@ def test_missed_critical_question_comes_back_later_as_its_sibling(reader, access
 
 def test_missed_question_without_a_sibling_comes_back_itself(reader, access, built):
     q2 = built.question(2).name
-    answer_through_pages_until = [True, False, True, True]  # q0 right, q2 wrong, q3, q4 right
-    for right in answer_through_pages_until:
+    for right in (True, False, True, True):  # round one: q2 wrong, the rest right
         record = record_of(access)
         post_answer(reader, record, next_ask(record), right=right)
 
@@ -433,7 +451,8 @@ def test_the_last_feedback_page_leads_home_not_to_more_questions(reader, access)
 def test_reused_link_after_completion_shows_the_completed_state(access, built):
     answer_check(started_record(built.pathway, label="unused"))  # another patient, to be sure
     record = services.record_get_or_start(enrolment=access.enrolment)
-    answer_check(_read(record), right=True)
+    view_lessons(record)
+    answer_check(record, right=True)
 
     fresh = Client()
     response = fresh.get(link(access), follow=True)
@@ -444,12 +463,6 @@ def test_reused_link_after_completion_shows_the_completed_state(access, built):
     assert fresh.get(CHECK).url == HOME
     assert ConsentRecord.objects.filter(enrolment=access.enrolment).count() == 1
     assert len(answer_events(access)) == 4
-
-
-def _read(record):
-    for lesson in record.content["lessons"]:
-        services.record_lesson_viewed(record=record, lesson_slug=lesson["slug"])
-    return record
 
 
 # Bad input ------------------------------------------------------------------------------------------
@@ -665,6 +678,23 @@ def test_revoking_mid_check_stores_no_further_answer(reader, access):
     assert answer_events(access) == []
 
 
+@pytest.mark.parametrize("path", ["/consent/pathway/", "/consent/pathway/lessons/consent-lesson-1/"])
+def test_patient_pages_are_never_cached_on_a_shared_device(patient, path):
+    response = patient.get(path)
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_check_and_feedback_pages_are_never_cached(reader, access):
+    record = record_of(access)
+    feedback = post_answer(reader, record, next_ask(record)).url
+
+    for url in (CHECK, feedback):
+        assert "no-store" in reader.get(url)["Cache-Control"]
+
+
 # Spanish ------------------------------------------------------------------------------------------
 
 
@@ -739,15 +769,11 @@ def test_feedback_page_query_count_does_not_grow_with_the_questions(sized_reader
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_kyphoplasty_pathway_can_be_finished_with_mastery_without_leaking_answers(client, language):
-    from django.core.management import call_command
-
-    from quizzes.models import Pathway
-
     call_command("load_content", verbosity=0)
     pathway = Pathway.objects.get(slug="kyphoplasty")
     access = enrol(pathway, language=language)
-    client.get(link(access))
-    record = record_of_started(client, access)
+    client.get(link(access), follow=True)  # lands on the pathway, which starts the record
+    record = record_of(access)
     for lesson in record.content["lessons"]:
         assert client.get(lesson_url(lesson["slug"])).status_code == 200
 
@@ -766,8 +792,3 @@ def test_kyphoplasty_pathway_can_be_finished_with_mastery_without_leaking_answer
     assert record.status == ConsentRecord.Status.MASTERY
     assert asked == len({q["point"] or q["name"] for q in record.content["questions"]})
     assert 'id="pathway-done"' in client.get(HOME).content.decode()
-
-
-def record_of_started(client, access):
-    client.get(HOME)
-    return record_of(access)

@@ -361,3 +361,49 @@ def test_reopening_a_submitted_quiz_offers_the_result_instead_of_a_new_attempt(a
     assert again.status_code == 302
     assert Attempt.objects.filter(quiz=quiz, submitted_at__isnull=True).count() == 1
     assert "data-question" in auth_client.get(take_url(quiz)).content.decode()
+
+
+# The whole-page cache (served without queries when the cache is shared between workers) ------
+
+
+@pytest.fixture
+def shared_cache(settings):
+    settings.CACHE_IS_SHARED = True
+
+
+def test_cached_quiz_page_is_served_without_attempt_queries(auth_client, shared_cache, django_assert_max_num_queries):
+    quiz = QuizFactory(questions=20)
+    first, _ = open_attempt(auth_client, quiz)
+    with django_assert_max_num_queries(3):  # session, user, permissions
+        again = auth_client.get(take_url(quiz))
+    assert again.content.decode().count("data-question") == 20
+    # The CSRF token is fresh on every response, never the cached placeholder.
+    assert "kq-csrf-token-placeholder" not in again.content.decode()
+    assert 'name="csrfmiddlewaretoken" value="' in again.content.decode()
+
+
+def test_submitting_drops_the_cached_page(auth_client, shared_cache):
+    quiz = QuizFactory(questions=2)
+    _, attempt = open_attempt(auth_client, quiz)
+    auth_client.post(take_url(quiz), all_right(attempt))
+    assert "You submitted this quiz" in auth_client.get(take_url(quiz)).content.decode()
+
+
+def test_editing_a_question_outdates_cached_pages(auth_client, shared_cache):
+    quiz = QuizFactory(questions=2)
+    open_attempt(auth_client, quiz)
+    question = quiz.questions.first()
+    question.stem = "A freshly edited stem?"
+    question.save()
+    assert "A freshly edited stem?" in auth_client.get(take_url(quiz)).content.decode()
+
+
+def test_one_learners_cached_page_is_never_shown_to_another(client, shared_cache):
+    quiz = QuizFactory(questions=2)
+    first, second = UserFactory(username="first-learner"), UserFactory(username="second-learner")
+    client.force_login(first)
+    client.get(take_url(quiz))
+    client.force_login(second)
+    html = client.get(take_url(quiz)).content.decode()
+    assert "second-learner" in html and "first-learner" not in html
+    assert Attempt.objects.filter(quiz=quiz).count() == 2
