@@ -373,7 +373,7 @@ def shared_cache(settings):
 
 def test_cached_quiz_page_is_served_without_attempt_queries(auth_client, shared_cache, django_assert_max_num_queries):
     quiz = QuizFactory(questions=20)
-    first, _ = open_attempt(auth_client, quiz)
+    open_attempt(auth_client, quiz)
     with django_assert_max_num_queries(3):  # session, user, permissions
         again = auth_client.get(take_url(quiz))
     assert again.content.decode().count("data-question") == 20
