@@ -24,11 +24,14 @@ STYLE = Style(
     foreground_strong="#212529",
     foreground_subtle="#6c757d",
     font_family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
-    title_font_size=20,
-    label_font_size=15,
-    major_label_font_size=15,
-    legend_font_size=15,
-    value_font_size=14,
+    # Large: the chart is scaled down to about half its width on a phone.
+    title_font_size=24,
+    label_font_size=19,
+    major_label_font_size=19,
+    legend_font_size=19,
+    value_font_size=18,
+    stroke_width="3",
+    stroke_opacity="1",
     # Bootstrap-like colours, distinct enough for eight topics.
     colors=("#0d6efd", "#dc3545", "#198754", "#fd7e14", "#6f42c1", "#20c997", "#d63384", "#6c757d"),
 )
@@ -41,8 +44,8 @@ def _config(**kwargs) -> pygal.Config:
         "js": [],  # no tooltip script from a CDN
         "disable_xml_declaration": True,
         "style": STYLE,
-        "width": 720,
-        "height": 460,
+        "width": 800,
+        "height": 520,
         "legend_at_bottom": True,
         "legend_at_bottom_columns": 2,
         "truncate_legend": -1,
@@ -63,7 +66,7 @@ def topic_scores_svg(*, title: str, weeks: Sequence[datetime], series: dict[str,
         _config(
             title=title,
             dots_size=5,
-            stroke_style={"width": 3},
+            margin_right=40,  # room for the last week's label
             allow_interruptions=False,
             x_label_rotation=0,
             no_data_text="No finished tests yet",
@@ -83,10 +86,16 @@ def bank_coverage_svg(*, title: str, rows: Sequence[tuple[str, int, int]]) -> st
             title=title,
             print_values=True,
             no_data_text="No questions",
-            height=max(300, 110 + 48 * len(rows)),
+            height=max(300, 130 + 56 * len(rows)),
+            # The counts are printed on the bars: no value axis or guides (pygal names the
+            # axes of a horizontal chart as if it were upright).
+            show_x_labels=False,
+            show_x_guides=False,
+            show_y_guides=False,
             style=COVERAGE_STYLE,
         )
     )
+    rows = list(reversed(rows))  # pygal draws the first bar at the bottom
     chart.x_labels = [name for name, _seen, _total in rows]
     chart.add("Seen", [seen for _name, seen, _total in rows])
     chart.add("Not seen yet", [total - seen for _name, seen, total in rows])

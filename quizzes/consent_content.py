@@ -30,6 +30,11 @@ def _text(obj, field: str, language: str, translated: dict | None = None) -> str
     return value
 
 
+def _text_if_any(obj, field: str, language: str, translated: dict | None = None) -> str:
+    """Like `_text`, for a field that may be empty in English (then it is empty in every language)."""
+    return _text(obj, field, language, translated) if getattr(obj, field) else ""
+
+
 def _section(section: LessonSection, language: str) -> dict[str, Any]:
     return {
         "slug": section.slug,
@@ -42,7 +47,7 @@ def _lesson(lesson: Lesson, language: str) -> dict[str, Any]:
     return {
         "slug": lesson.slug,
         "title": _text(lesson, "title", language),
-        "summary": lesson.summary if language == "en" else lesson.translations.get(language, {}).get("summary", ""),
+        "summary": _text_if_any(lesson, "summary", language),
         "sections": [_section(s, language) for s in lesson.sections.all()],
     }
 
@@ -55,9 +60,7 @@ def _question(question: Question, language: str) -> dict[str, Any]:
         "critical": question.critical,
         "point": question.point,
         "stem": _text(question, "stem", language, translated),
-        "explanation_html": render_markdown(
-            question.explanation if language == "en" else translated.get("explanation", "")
-        ),
+        "explanation_html": render_markdown(_text_if_any(question, "explanation", language, translated)),
         "section": (
             {"lesson": question.section.lesson.slug, "slug": question.section.slug} if question.section else None
         ),
@@ -66,7 +69,7 @@ def _question(question: Question, language: str) -> dict[str, Any]:
                 "id": c.id,
                 "text": _text(c, "text", language),
                 "fraction": str(c.fraction),
-                "feedback": c.feedback if language == "en" else c.translations.get(language, {}).get("feedback", ""),
+                "feedback": _text_if_any(c, "feedback", language),
             }
             for c in question.choices.all()
         ],

@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from . import grading
@@ -23,15 +24,20 @@ class ConsentCodeForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Start"), css_class="btn-lg w-100"))
 
 
+def ask_token(record_id: int, ask: Ask) -> str:
+    """An opaque stamp of the question being asked, so a stale or doubled POST can be told apart
+    without putting question names (which can hint at the answer) in the page."""
+    return salted_hmac("consent-ask", f"{record_id}:{ask.slot}:{ask.question}:{ask.round}").hexdigest()[:20]
+
+
 class ConsentAnswerForm(forms.Form):
-    """One answer on the comprehension check; the ask it answers travels with it."""
+    """One answer on the comprehension check, for the question being asked now."""
 
-    slot = forms.SlugField(widget=forms.HiddenInput)
-    question = forms.SlugField(widget=forms.HiddenInput)
-    round = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    ask = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, data=None, *, question, ask: Ask):
-        super().__init__(data, initial={"slot": ask.slot, "question": ask.question, "round": ask.round})
+    def __init__(self, data=None, *, question, token: str):
+        super().__init__(data, initial={"ask": token})
+        self.token = token
         self.multiple = question["kind"] == grading.Kind.MULTIPLE
         self.fields["choice"] = forms.TypedMultipleChoiceField(
             choices=[(str(c["id"]), c["text"]) for c in question["choices"]],
@@ -42,16 +48,15 @@ class ConsentAnswerForm(forms.Form):
             },
         )
 
+    def is_stale(self) -> bool:
+        """The POST answers another question than the one asked now (a double click, an old tab)."""
+        return self.is_bound and self.data.get("ask") != self.token
+
     def clean_choice(self):
         chosen = self.cleaned_data["choice"]
         if not self.multiple and len(set(chosen)) > 1:
             raise forms.ValidationError(_("Please choose only one answer."))
         return chosen
-
-    def ask(self) -> Ask:
-        return Ask(
-            slot=self.cleaned_data["slot"], question=self.cleaned_data["question"], round=self.cleaned_data["round"]
-        )
 
     def chosen(self) -> frozenset[int]:
         return frozenset(self.cleaned_data["choice"])

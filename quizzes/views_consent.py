@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from . import consent_content, selectors, services
-from .forms_consent import ConsentAnswerForm, ConsentCodeForm
+from .forms_consent import ConsentAnswerForm, ConsentCodeForm, ask_token
 from .models import RecordEvent
 from .teachback import Ask, slots_of
 
@@ -133,13 +133,14 @@ def pathway_check(request, enrolment, record):
         return redirect("quizzes:pathway_home")
     question = consent_content.question(record.content, ask.question)
     choices = consent_content.choices_in_order(record.pk, ask, question)
-    form = ConsentAnswerForm(request.POST or None, question=question, ask=ask)
+    form = ConsentAnswerForm(request.POST or None, question=question, token=ask_token(record.pk, ask))
+    if form.is_stale():
+        # A double click or an old tab: nothing is stored; show what was answered last.
+        return _to_latest_feedback(events)
     if request.method == "POST" and form.is_valid():
-        if form.ask() != ask:
-            return redirect("quizzes:pathway_check")  # a stale tab or a double click: nothing stored
         event = services.record_answer(record_id=record.pk, ask=ask, chosen=form.chosen())
         if event is None:
-            return redirect("quizzes:pathway_check")
+            return _to_latest_feedback(selectors.record_events(record=record))
         return redirect("quizzes:pathway_feedback", pk=event.pk)
     context = {
         "record": record,
@@ -150,6 +151,13 @@ def pathway_check(request, enrolment, record):
         "progress": _check_progress(record, events, ask),
     }
     return render(request, "quizzes/consent/pathway_check.html", context, status=400 if form.errors else 200)
+
+
+def _to_latest_feedback(events):
+    answers = [e for e in events if e.kind == RecordEvent.Kind.ANSWER]
+    if answers:
+        return redirect("quizzes:pathway_feedback", pk=answers[-1].pk)
+    return redirect("quizzes:pathway_check")
 
 
 @patient_view
@@ -170,3 +178,11 @@ def pathway_feedback(request, enrolment, record, pk):
         "ask": Ask(slot=event.slot, question=event.question, round=event.round),
     }
     return render(request, "quizzes/consent/pathway_feedback.html", context)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to too many wrong tries: patients get their own plain page."""
+    template = (
+        "quizzes/consent/locked_out.html" if request.path.startswith("/consent/") else "registration/locked_out.html"
+    )
+    return render(request, template, status=429)

@@ -8,6 +8,8 @@
   if (!form) return;
   var status = document.getElementById("save-status");
   var position = form.dataset.position;
+  // Not form.action: the buttons named "action" shadow that property.
+  var url = form.getAttribute("action");
   var autosave = form.dataset.mode === "timed" && form.dataset.locked !== "1";
 
   function say(text, isError) {
@@ -46,7 +48,7 @@
     dirty = false;
     var data = new FormData(form);
     data.set("action", "save");
-    fetch(form.action, {
+    fetch(url, {
       method: "POST",
       body: data,
       credentials: "same-origin",
@@ -105,7 +107,7 @@
         });
         // Opening the test after its time finishes it and shows the results.
         window.setTimeout(function () {
-          window.location.assign(form.action);
+          window.location.assign(url);
         }, (grace + 1) * 1000);
       }
     };

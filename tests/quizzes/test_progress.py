@@ -60,7 +60,7 @@ def test_dashboard_counts_the_share_of_the_bank_seen(auth_client, user):
 
 
 def test_dashboard_ranks_the_trainee_among_other_trainees_per_topic(user):
-    topics, questions = make_bank(topics=1, per_topic=4)
+    topics, _questions = make_bank(topics=1, per_topic=4)
     finish_timed(user, topics, right=3, count=4)  # 75%
     for right in (1, 2, 4):  # 25%, 50%, 100%
         finish_timed(UserFactory(), topics, right=right, count=4)

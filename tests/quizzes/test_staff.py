@@ -46,11 +46,13 @@ def build_pathway(*, slug="test-pathway", questions=3, spanish=True, critical=(0
             position=i + 1,
             stem=f"Check question {i} stem?",
             critical=i in critical,
-            translations={"es": {"stem": f"¿Pregunta {i} del cuestionario?"}} if spanish else {},
+            translations={"es": {"stem": f"¿Pregunta {i} del cuestionario?", "explanation": "La explicación."}}
+            if spanish
+            else {},
         )
         if spanish:
             for choice in question.choices.all():
-                choice.translations = {"es": {"text": f"Opción {choice.text}"}}
+                choice.translations = {"es": {"text": f"Opción {choice.text}", "feedback": "Por qué."}}
                 choice.save()
     return pathway
 
