@@ -472,7 +472,6 @@ def test_double_posting_the_same_answer_stores_one_event(reader, access):
     assert len(answer_events(access)) == 1
 
 
-
 def test_double_posting_the_same_answer_is_a_quiet_redirect_not_an_error(reader, access):
     record = record_of(access)
     ask = next_ask(record)
