@@ -7,7 +7,7 @@ PORT ?= 8000
 export PIP_CONSTRAINT := $(CURDIR)/build-constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install install-dev run test test-quick lint format bench-page clean
+.PHONY: help install install-dev run test test-quick lint format messages bench-page clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -44,6 +44,10 @@ lint: install-dev  ## ruff check and ruff format --check
 format: install-dev  ## Fix what ruff can fix and format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+messages: install-dev  ## Refresh locale/es from the code and compile it (needs GNU gettext)
+	DJANGO_DEBUG=true $(BIN)/python manage.py makemessages -l es --ignore=.venv --ignore=staticfiles --ignore=tests --no-obsolete
+	DJANGO_DEBUG=true $(BIN)/python manage.py compilemessages -l es --ignore=.venv
 
 bench-page: install-dev  ## Quiz page throughput vs a bare Django view (gunicorn + wrk)
 	$(BIN)/python benchmarks/quiz_page.py

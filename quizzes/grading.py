@@ -50,7 +50,8 @@ def question_mark(question: QuestionKey, chosen: Iterable[int]) -> Decimal:
 
     Unanswered is 0. An answer naming a choice the question does not have, or more than one
     choice where one is asked for, is void and earns 0: a tampered form never earns marks.
-    Otherwise the chosen fractions are summed and clamped to [0, 1].
+    Otherwise the chosen fractions are summed and clamped to [0, 1]; a sum within
+    FRACTION_SUM_TOLERANCE of 1 is full marks (three right choices at 0.3333333 are all right).
     """
     picked = frozenset(chosen)
     if not picked or not picked <= question.fractions.keys():
@@ -58,7 +59,9 @@ def question_mark(question: QuestionKey, chosen: Iterable[int]) -> Decimal:
     if question.kind != Kind.MULTIPLE and len(picked) > 1:
         return ZERO
     total = sum((question.fractions[c] for c in picked), ZERO)
-    return min(ONE, max(ZERO, total))
+    if total >= ONE - FRACTION_SUM_TOLERANCE:
+        return ONE
+    return max(ZERO, total)
 
 
 def score_percent(marks: Sequence[Decimal]) -> Decimal:

@@ -21,6 +21,7 @@ urlpatterns = [
     # Patients: consent education pathway (password-less, via link or code)
     path("consent/", views_consent.consent_code, name="consent_code"),
     path("consent/pathway/", views_consent.pathway_home, name="pathway_home"),
+    path("consent/leave/", views_consent.pathway_leave, name="pathway_leave"),
     path("consent/pathway/lessons/<slug:slug>/", views_consent.pathway_lesson, name="pathway_lesson"),
     path("consent/pathway/check/", views_consent.pathway_check, name="pathway_check"),
     path("consent/pathway/answers/<int:pk>/", views_consent.pathway_feedback, name="pathway_feedback"),

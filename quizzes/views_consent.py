@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import consent_content, selectors, services
 from .forms_consent import ConsentAnswerForm, ConsentCodeForm, ask_token
@@ -58,13 +58,20 @@ def patient_view(view):
         )
         if enrolment is None:
             return redirect("quizzes:consent_code")
-        if not selectors.enrolment_is_open(enrolment):
-            logout(request)
-            return _access_problem(request)
         with translation.override(enrolment.language):
             request.LANGUAGE_CODE = enrolment.language
-            record = services.record_get_or_start(enrolment=enrolment)
-            return view(request, enrolment, record, *args, **kwargs)
+            if not selectors.enrolment_is_open(enrolment):
+                logout(request)
+                response = _access_problem(request)
+            else:
+                record = services.record_get_or_start(enrolment=enrolment)
+                try:
+                    response = view(request, enrolment, record, *args, **kwargs)
+                except Http404:
+                    response = render(request, "404.html", status=404)
+        # The locale middleware would otherwise label the page with the browser's language.
+        response["Content-Language"] = enrolment.language
+        return response
 
     return never_cache(wrapper)
 
@@ -75,6 +82,18 @@ def _pathway_state(record, events):
     lessons = [{**lesson, "viewed": lesson["slug"] in viewed} for lesson in record.content["lessons"]]
     next_lesson = next((lesson for lesson in lessons if not lesson["viewed"]), None)
     return lessons, next_lesson
+
+
+@require_POST
+def pathway_leave(request):
+    """ "Stop for now": sign the patient out and say how to come back, in their language."""
+    enrolment = selectors.enrolment_for_patient(user=request.user) if request.user.is_authenticated else None
+    language = enrolment.language if enrolment is not None else translation.get_language()
+    logout(request)
+    with translation.override(language):
+        response = render(request, "quizzes/consent/left.html")
+    response["Content-Language"] = language
+    return response
 
 
 @patient_view

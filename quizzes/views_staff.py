@@ -92,6 +92,9 @@ def patient_new(request):
             # Shown once, never stored in clear and never redirected to: a reload cannot show it again.
             context = {
                 "enrolment": issued.enrolment,
+                "pathway_title": issued.enrolment.pathway.translations.get(issued.enrolment.language, {}).get(
+                    "title", issued.enrolment.pathway.title
+                ),
                 "link": request.build_absolute_uri(reverse("quizzes:consent_link", args=[issued.token])),
                 "code": format_code(issued.code),
                 "code_url": request.build_absolute_uri(reverse("quizzes:consent_code")),

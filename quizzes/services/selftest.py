@@ -172,13 +172,8 @@ def review_session_start(*, user, rng: random.Random | None = None, now: datetim
 
 
 def _mark(snapshot: dict, chosen) -> Decimal:
-    """The question's mark; a sum within the fraction tolerance of 1 counts as full marks.
-
-    Three right choices stored at 0.3333333 each add up to 0.9999999: that answer is right,
-    for the score, the review's label and spaced review alike.
-    """
-    mark = grading.question_mark(snapshot_key(snapshot), chosen)
-    return grading.ONE if mark >= grading.ONE - grading.FRACTION_SUM_TOLERANCE else mark
+    """The question's mark, by the one rule in grading.py."""
+    return grading.question_mark(snapshot_key(snapshot), chosen)
 
 
 def _check_answer(snapshot: dict, chosen: frozenset[int]) -> None:

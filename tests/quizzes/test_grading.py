@@ -45,6 +45,13 @@ def test_multiple_answer_sums_chosen_fractions():
     assert grading.question_mark(multiple(), {1, 2}) == 1
 
 
+def test_right_choices_stored_as_thirds_earn_full_marks():
+    thirds = QuestionKey(Kind.MULTIPLE, {1: D("0.3333333"), 2: D("0.3333333"), 3: D("0.3333333"), 4: D(-1)})
+    assert grading.question_mark(thirds, {1, 2, 3}) == 1
+    assert grading.outcome(grading.question_mark(thirds, {1, 2, 3}), {1, 2, 3}) == grading.Outcome.CORRECT
+    assert grading.question_mark(thirds, {1, 2}) == D("0.6666666")
+
+
 def test_multiple_answer_penalty_is_clamped_at_zero():
     assert grading.question_mark(multiple(), {3, 4}) == 0
     assert grading.question_mark(multiple(), {1, 4}) == 0

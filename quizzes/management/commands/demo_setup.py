@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
@@ -53,4 +54,6 @@ class Command(BaseCommand):
             link = base + reverse("quizzes:consent_link", args=[issued.token])
             code = f"{issued.code[:4]}-{issued.code[4:]}"
             self.stdout.write(f"{label}: {link}  (code {code})")
+        # A few weeks of self-tests for demo-trainee, so progress and review show something.
+        call_command("demo_history", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo ready. Log in at {base}/accounts/login/"))

@@ -1,0 +1,460 @@
+"""The consent education journey in real Chromium, as the issue's "Done when" describes it.
+
+A clinician logs in and enrols a patient; in a fresh browser context (no cookies) the patient
+opens the link, reads every lesson, misses a critical question on purpose, gets the teach-back,
+answers that point right when it comes back, and reaches mastery; the clinician then sees the
+record with its timeline, signs off and downloads the PDF, whose text is checked.
+
+The content is the real kyphoplasty pathway (`load_content`): what patients see. Right and wrong
+answers are picked from the record's frozen content in the database (by the stem on the page),
+never from the page itself.
+"""
+
+import datetime
+import html
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from playwright.sync_api import BrowserContext, Page, expect
+from pypdf import PdfReader
+
+from quizzes import consent_content, roles, teachback
+from quizzes.models import AuditLogEntry, ConsentRecord, Enrolment, Pathway, RecordEvent, SignOff
+
+PASSWORD = "Vertebra-Cement-2026!"
+TIMEOUT_MS = 5_000
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+CHECK_URL = re.compile(r"/consent/pathway/check/$")
+FEEDBACK_URL = re.compile(r"/consent/pathway/answers/\d+/$")
+HOME_URL = re.compile(r"/consent/pathway/$")
+LESSON_URL = re.compile(r"/consent/pathway/lessons/[\w-]+/$")
+
+# English UI text a Spanish-speaking patient must never see: every string the patient pages'
+# templates translate (read from the templates, so a new string is covered the day it is added),
+# plus the English choice texts of true/false questions. Checked as whole words or phrases.
+PATIENT_TEMPLATES = [
+    *sorted((Path(settings.BASE_DIR) / "templates/quizzes/consent").rglob("*.html")),
+    Path(settings.BASE_DIR) / "templates/base.html",
+]
+MUST_BE_AMONG_THEM = {
+    "Your progress",
+    "Check my answer",
+    "Next",
+    "Not quite. Let us look at this again.",
+    "We will ask about this again a little later.",
+    "Stop for now",
+    "Step",
+    "Question",
+    "Choose one answer.",
+    "Well done. You have finished all the lessons and questions.",
+    "From the lesson",
+    "KyphoQuiz supports, and never replaces, the conversation with your care team.",
+}
+EXTRA_ENGLISH = ["True or false", "True", "False"]
+
+
+def english_ui_phrases() -> list[str]:
+    found = list(EXTRA_ENGLISH)
+    for path in PATIENT_TEMPLATES:
+        source = path.read_text()
+        found += [m.group(2) for m in re.finditer(r"""{%\s*translate\s+(["'])(.+?)\1""", source)]
+        for m in re.finditer(r"{%\s*blocktranslate\b.*?%}(.*?){%\s*endblocktranslate\s*%}", source, re.DOTALL):
+            # "Question {{ number }} of {{ total }}" -> "Question", "of"
+            found += re.split(r"{{.*?}}", m.group(1))
+    phrases = {phrase_core(f) for f in found}
+    return sorted((p for p in phrases if re.search(r"[A-Za-z]", p)), key=len, reverse=True)
+
+
+def phrase_core(text: str) -> str:
+    """Without the punctuation around it, so it is matched as whole words."""
+    return norm(text).strip(" :,;.()…“”\"'")
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def plain(html_text: str) -> str:
+    """Visible text of a bit of rendered Markdown."""
+    return norm(html.unescape(re.sub(r"<[^>]+>", " ", html_text)))
+
+
+# Fixtures ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def kyphoplasty(transactional_db) -> Pathway:
+    """The real content: 3 patient lessons and a 44-question check (33 points), in English and Spanish."""
+    call_command("load_content", verbosity=0)
+    roles.roles_sync()  # the groups, in case the flush between tests took them
+    return Pathway.objects.get(slug="kyphoplasty")
+
+
+@pytest.fixture
+def clinician(transactional_db, django_user_model):
+    roles.roles_sync()
+    user = django_user_model.objects.create_user(username="dr_rivera", password=PASSWORD)
+    roles.role_assign(user=user, role=roles.CLINICIAN)
+    return user
+
+
+@pytest.fixture
+def staff_page(page: Page) -> Page:
+    page.set_default_timeout(TIMEOUT_MS)
+    page.set_default_navigation_timeout(TIMEOUT_MS)
+    return page
+
+
+def patient_context(new_context, **kwargs) -> BrowserContext:
+    context = new_context(**kwargs)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    assert context.cookies() == [], "the patient's browser must start without cookies"
+    return context
+
+
+# The clinician's side ---------------------------------------------------------------------------
+
+
+def clinician_logs_in(page: Page, live_server, user) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("#id_username").fill(user.get_username())
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    expect(page.get_by_role("button", name=f"Log out ({user.get_username()})")).to_be_attached()
+
+
+def clinician_enrols(page: Page, live_server, pathway: Pathway, *, label: str, language: str) -> tuple[str, str]:
+    """Enrol from the staff page; returns the link and the code read off the page."""
+    page.goto(f"{live_server.url}/staff/patients/new/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enrol a patient")
+    page.get_by_label("Patient label").fill(label)
+    page.get_by_label("Procedure").select_option(label=pathway.title)
+    page.get_by_label("Planned date").fill((datetime.date.today() + datetime.timedelta(days=10)).isoformat())
+    page.get_by_label(language, exact=True).check()
+    page.get_by_role("button", name="Enrol and show the access code").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Getting ready for your consent conversation")
+    code = norm(page.locator(".access-code").inner_text())
+    link = page.locator(".access-link a").get_attribute("href")
+    # 8 characters shown as two groups of four, none of the look-alikes 0/O, 1/l/I.
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code), code
+    assert not set(code) & set("0O1lI"), code
+    assert link.startswith(f"{live_server.url}/consent/"), link
+    assert page.locator(".access-link a").inner_text() == link
+    return link, code
+
+
+def record_page(page: Page, live_server, enrolment: Enrolment) -> None:
+    page.goto(f"{live_server.url}/staff/patients/{enrolment.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(enrolment.label)
+
+
+def timeline_items(page: Page):
+    return page.locator("h2:text-is('Timeline') + ol > li")
+
+
+def pdf_text(page: Page, enrolment: Enrolment) -> str:
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download PDF summary").click()
+    download = download_info.value
+    assert download.suggested_filename == f"consent-record-{enrolment.pk}.pdf"
+    path = download.path()
+    assert Path(path).read_bytes().startswith(b"%PDF-")
+    return norm(" ".join(p.extract_text() for p in PdfReader(path).pages))
+
+
+# The patient's side -----------------------------------------------------------------------------
+
+
+def primary_button(page: Page):
+    """The page's own big button: "Read: ...", "Next lesson", "Next", "See how you did"..."""
+    return page.locator("main a.btn-primary")
+
+
+def patient_reads_the_lessons(page: Page, content: dict, on_page, *, english: bool) -> None:
+    lessons = content["lessons"]
+    steps = len(lessons) + 1
+    expect(page).to_have_url(HOME_URL)
+    on_page(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(content["pathway"]["title"])
+    if english:
+        expect(primary_button(page)).to_have_text(f"Read: {lessons[0]['title']}")
+    primary_button(page).click()
+    for step, lesson in enumerate(lessons, start=1):
+        expect(page).to_have_url(re.compile(rf"/consent/pathway/lessons/{lesson['slug']}/$"))
+        on_page(page)
+        expect(page.get_by_role("heading", level=1)).to_have_text(lesson["title"])
+        for section in lesson["sections"]:
+            expect(page.locator(f"section#{section['slug']} h2")).to_have_text(section["title"])
+        expect(page.locator("#pathway-progress")).to_have_attribute("value", str(step))
+        expect(page.locator("#pathway-progress")).to_have_attribute("max", str(steps))
+        if english:
+            expect(page.locator("label[for=pathway-progress]")).to_have_text(f"Step {step} of {steps}")
+            expect(primary_button(page)).to_have_text("Next lesson" if step < len(lessons) else "Go to the questions")
+        primary_button(page).click()
+    expect(page).to_have_url(CHECK_URL)
+
+
+def first_critical_slot(content: dict) -> dict:
+    slot = next(s for s in teachback.slots_of(consent_content.items(content)) if s.critical)
+    return consent_content.question(content, slot.name)
+
+
+def tick(page: Page, question: dict, *, right: bool) -> None:
+    """Tick every right choice (fraction > 0), or a single wrong one, by the choice ids of the
+    frozen content: the page never tells which is which."""
+    fractions = {c["id"]: Decimal(c["fraction"]) for c in question["choices"]}
+    if right:
+        ids = [i for i, f in fractions.items() if f > 0]
+    else:
+        ids = [next(i for i, f in fractions.items() if f <= 0)]
+    for choice_id in ids:
+        page.locator(f'input[name="choice"][value="{choice_id}"]').check()
+
+
+def patient_takes_the_check(
+    page: Page, content: dict, on_page, *, miss: dict, english: bool, shots: Path | None = None
+) -> list[dict]:
+    """Answer the check as it comes, everything right but `miss` the first time it is asked.
+
+    Returns what was asked, in order: question, round (1 or "again") and whether ticked right.
+    """
+    by_stem = {norm(q["stem"]): q for q in content["questions"]}
+    assert len(by_stem) == len(content["questions"]), "stems must be unique to match them"
+    slots = len(teachback.slots_of(consent_content.items(content)))
+    asked = []
+    while True:
+        expect(page).to_have_url(CHECK_URL)
+        on_page(page)
+        stem = norm(page.locator("#question-stem").inner_text())
+        question = by_stem[stem]
+        progress = norm(page.locator("label[for=pathway-progress]").inner_text())
+        again = len(asked) >= slots
+        right = question["name"] != miss["name"] or any(a["question"] is miss for a in asked)
+        if english:
+            expected = "Going over it again: 1 of 1" if again else f"Question {len(asked) + 1} of {slots}"
+            assert progress == expected, (progress, expected)
+            hint = "Choose all the answers that are right." if question["kind"] == "multiple" else "Choose one answer."
+            expect(page.locator("fieldset p.text-muted")).to_have_text(hint)
+        expect(page.locator('input[name="choice"]')).to_have_count(len(question["choices"]))
+        if shots and not right:
+            page.screenshot(path=shots / "phone-es-check.png", full_page=True)
+        tick(page, question, right=right)
+        page.locator("main button[type=submit]").click()
+        asked.append({"question": question, "again": again, "right": right})
+
+        expect(page).to_have_url(FEEDBACK_URL)
+        on_page(page)
+        main = page.locator("main")
+        expect(main).to_contain_text(norm(question["stem"]))
+        if question["explanation_html"]:
+            expect(main).to_contain_text(plain(question["explanation_html"]))
+        if right:
+            expect(page.locator("#feedback-title")).to_have_class(re.compile(r"\btext-success\b"))
+            expect(page.locator(".teach-back")).to_have_count(0)
+            if english:
+                expect(page.locator("#feedback-title")).to_have_text("That is right.")
+        else:
+            # The teach-back: the explanation (above) and the lesson section the question comes from.
+            section = consent_content.section(content, question["section"])
+            teach_back = page.locator(".teach-back")
+            expect(teach_back).to_be_visible()
+            expect(page.locator("#teach-back-title")).to_contain_text(section["title"])
+            expect(teach_back).to_contain_text(plain(section["body_html"])[:80])
+            expect(page.locator("#ask-again")).to_be_visible()
+            if english:
+                expect(page.locator("#feedback-title")).to_have_text("Not quite. Let us look at this again.")
+                expect(page.locator("#teach-back-title")).to_have_text(f"From the lesson: {section['title']}")
+                expect(page.locator("#ask-again")).to_have_text("We will ask about this again a little later.")
+            if shots:
+                page.screenshot(path=shots / "phone-es-teach-back.png", full_page=True)
+        done = primary_button(page).get_attribute("href").endswith("/consent/pathway/")
+        if english:
+            expect(primary_button(page)).to_have_text("See how you did" if done else "Next")
+        primary_button(page).click()
+        if done:
+            break
+        assert len(asked) <= 3 * slots, "the check does not end"
+    expect(page).to_have_url(HOME_URL)
+    on_page(page)
+    return asked
+
+
+def assert_missed_then_learned(asked: list[dict], miss: dict, slots: int) -> dict:
+    """One critical point missed in round 1, asked again (same point) after every other point."""
+    first_round = asked[:slots]
+    assert [a["question"]["name"] for a in asked if not a["right"]] == [miss["name"]]
+    assert miss in [a["question"] for a in first_round]
+    assert len(asked) == slots + 1, [a["question"]["name"] for a in asked]
+    again = asked[-1]
+    assert again["again"] and again["right"]
+    assert again["question"]["point"] == miss["point"]
+    return again["question"]
+
+
+def assert_record_in_db(enrolment: Enrolment, content: dict, miss: dict, again: dict, language: str) -> ConsentRecord:
+    record = ConsentRecord.objects.get(enrolment=enrolment)
+    slots = len(teachback.slots_of(consent_content.items(content)))
+    assert record.language == language
+    assert (record.status, record.score, record.rounds_used) == (ConsentRecord.Status.MASTERY, Decimal(100), 2)
+    assert record.discussion_points == []
+    assert record.completed_at is not None
+    assert record.content_hash == consent_content.content_digest(record.content)
+    events = list(record.events.all())
+    viewed = [e.lesson for e in events if e.kind == RecordEvent.Kind.LESSON_VIEWED]
+    assert viewed == [lesson["slug"] for lesson in content["lessons"]]
+    answers = [e for e in events if e.kind == RecordEvent.Kind.ANSWER]
+    assert len(answers) == slots + 1
+    tries = [(e.question, e.round, e.correct) for e in answers if e.slot == miss["name"]]
+    assert tries == [(miss["name"], 1, False), (again["name"], 2, True)]
+    return record
+
+
+def html_lang(page: Page) -> str:
+    return page.locator("html").get_attribute("lang")
+
+
+# The tests --------------------------------------------------------------------------------------
+
+
+def test_clinician_enrols_patient_learns_with_teach_back_and_clinician_signs_off(
+    kyphoplasty, clinician, live_server, staff_page, new_context
+):
+    page = staff_page
+    label = "KP-Tue-07"
+    clinician_logs_in(page, live_server, clinician)
+    link, _code = clinician_enrols(page, live_server, kyphoplasty, label=label, language="English")
+    enrolment = Enrolment.objects.get(label=label)
+    assert (enrolment.language, enrolment.pathway, enrolment.created_by) == ("en", kyphoplasty, clinician)
+
+    # The patient, in a browser of their own whose own language is Spanish: the enrolment decides.
+    patient = patient_context(new_context, locale="es-ES").new_page()
+    patient.goto(link)
+
+    def on_page(p: Page) -> None:
+        assert html_lang(p) == "en", p.url
+
+    record = ConsentRecord.objects.get(enrolment=enrolment)
+    content = record.content
+    assert (len(content["lessons"]), len(content["questions"])) == (3, 44)
+    patient_reads_the_lessons(patient, content, on_page, english=True)
+    miss = first_critical_slot(content)
+    asked = patient_takes_the_check(patient, content, on_page, miss=miss, english=True)
+    slots = len(teachback.slots_of(consent_content.items(content)))
+    again = assert_missed_then_learned(asked, miss, slots)
+    expect(patient.locator("#pathway-done")).to_have_text("Well done. You have finished all the lessons and questions.")
+    expect(patient.locator("#discussion-points")).to_have_count(0)
+    expect(patient.locator("main .badge", has_text="Done")).to_have_count(len(content["lessons"]) + 1)
+    record = assert_record_in_db(enrolment, content, miss, again, "en")
+
+    # The clinician's record page: status, timeline, questions.
+    record_page(page, live_server, enrolment)
+    expect(page.locator("h1 .badge")).to_have_text("Mastery reached")
+    expect(page.locator("code", has_text=record.content_hash)).to_be_visible()
+    expect(page.get_by_text("None: every point was answered right in the end.")).to_be_visible()
+    items = timeline_items(page)
+    expect(items).to_have_count(len(content["lessons"]) + slots + 1)
+    for n, lesson in enumerate(content["lessons"]):
+        expect(items.nth(n)).to_contain_text(f"Viewed lesson “{lesson['title']}”")
+    missed_item = items.filter(has_text=f"Round 1: {norm(miss['stem'])}")
+    expect(missed_item).to_have_count(1)
+    expect(missed_item).to_contain_text("— wrong")
+    again_item = items.last
+    expect(again_item).to_contain_text(f"Round 2: {norm(again['stem'])}")
+    expect(again_item).to_contain_text("— right")
+    row = page.locator("tbody tr", has_text=norm(miss["stem"]))
+    expect(row.locator("td")).to_have_text([re.compile(r"Critical$"), "2", "Right"])
+    assert AuditLogEntry.objects.filter(user=clinician, enrolment=enrolment, action=AuditLogEntry.Action.VIEW).exists()
+
+    # Sign-off: who and when.
+    page.get_by_label("Note (optional)").fill("Went over healing time without a procedure.")
+    page.get_by_role("button", name="Reviewed with the patient").click()
+    expect(page.get_by_role("status").filter(has_text="Signed off: reviewed with the patient.")).to_be_visible()
+    expect(page.get_by_text(f"Reviewed with the patient by {clinician.get_username()} on")).to_be_visible()
+    expect(page.get_by_text("Went over healing time without a procedure.")).to_be_visible()
+    expect(page.get_by_role("button", name="Reviewed with the patient")).to_have_count(0)
+    signoff = SignOff.objects.get(record=record)
+    assert (signoff.by, signoff.note) == (clinician, "Went over healing time without a procedure.")
+
+    # The PDF to file with the consent form.
+    text = pdf_text(page, enrolment)
+    for expected in [
+        "Consent education record",
+        f"Patient label {label}",
+        f"Pathway {kyphoplasty.title}",
+        "Language English",
+        "Status Mastery reached",
+        "Score 100% (pass mark 80%)",
+        "Rounds used 2 of 3",
+        "Content version (SHA-256)",
+        record.content_hash,
+        *(lesson["title"] for lesson in content["lessons"]),
+        "None: every point was answered right in the end.",
+        f"Reviewed with the patient by {clinician.get_username()} on",
+        "Note: Went over healing time without a procedure.",
+    ]:
+        assert expected in text, f"{expected!r} not in the PDF text: {text[:3000]}"
+    assert "Not yet signed off" not in text
+    assert AuditLogEntry.objects.filter(user=clinician, enrolment=enrolment, action=AuditLogEntry.Action.PDF).exists()
+
+
+def test_spanish_patient_sees_spanish_on_every_page(
+    kyphoplasty, clinician, live_server, staff_page, new_context, pytestconfig
+):
+    page = staff_page
+    phrases = english_ui_phrases()
+    assert phrases_cover(phrases, MUST_BE_AMONG_THEM)
+    patterns = [(phrase, re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")) for phrase in phrases]
+    seen_pages = []
+
+    def on_page(p: Page) -> None:
+        assert html_lang(p) == "es", p.url
+        visible = norm(f"{p.title()} {p.locator('body').inner_text()}")
+        english = [phrase for phrase, pattern in patterns if pattern.search(visible)]
+        assert not english, f"English on the Spanish patient page {p.url}: {english}\n{visible[:1500]}"
+        seen_pages.append(p.url)
+
+    label = "KP-Jue-03"
+    clinician_logs_in(page, live_server, clinician)
+    link, _code = clinician_enrols(page, live_server, kyphoplasty, label=label, language="Español")
+    enrolment = Enrolment.objects.get(label=label)
+    assert enrolment.language == "es"
+
+    # A phone whose browser asks for English: the enrolment's Spanish wins.
+    patient = patient_context(new_context, locale="en-US", **PHONE).new_page()
+    patient.goto(link)
+    record = ConsentRecord.objects.get(enrolment=enrolment)
+    content = record.content
+    assert content["language"] == "es"
+    shots = Path(pytestconfig.getoption("--output")).absolute()
+    shots.mkdir(parents=True, exist_ok=True)
+
+    patient_reads_the_lessons(patient, content, on_page, english=False)
+    miss = first_critical_slot(content)
+    asked = patient_takes_the_check(patient, content, on_page, miss=miss, english=False, shots=shots)
+    slots = len(teachback.slots_of(consent_content.items(content)))
+    again = assert_missed_then_learned(asked, miss, slots)
+    expect(patient.locator("#pathway-done")).to_have_class(re.compile(r"\balert-success\b"))
+    assert len(seen_pages) == 1 + len(content["lessons"]) + 2 * len(asked) + 1
+    record = assert_record_in_db(enrolment, content, miss, again, "es")
+
+    # The clinician sees the Spanish texts the patient saw, and files them in the PDF.
+    record_page(page, live_server, enrolment)
+    expect(page.locator("h1 .badge")).to_have_text("Mastery reached")
+    expect(timeline_items(page).first).to_contain_text(f"Viewed lesson “{content['lessons'][0]['title']}”")
+    text = pdf_text(page, enrolment)
+    for expected in ["Language Español", record.content_hash, *(lesson["title"] for lesson in content["lessons"])]:
+        assert expected in text, f"{expected!r} not in the PDF text: {text[:3000]}"
+
+
+def phrases_cover(phrases: list[str], wanted: set[str]) -> bool:
+    missing = {phrase_core(w) for w in wanted} - set(phrases)
+    assert not missing, f"not found in the patient templates any more: {sorted(missing)}"
+    return True
