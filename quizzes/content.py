@@ -101,6 +101,18 @@ def _fraction(value: Any, where: str) -> Decimal:
     return fraction.quantize(FRACTION_PLACES)
 
 
+def _choice_specs(items: list[dict], where: str) -> tuple[ChoiceSpec, ...]:
+    """Choices from a content file or an import: text, fraction and feedback."""
+    return tuple(
+        ChoiceSpec(
+            text=str(_require(c, "text", where)).strip(),
+            fraction=_fraction(c.get("fraction", 0), where),
+            feedback=str(c.get("feedback") or "").strip(),
+        )
+        for c in items
+    )
+
+
 def question_spec_validate(spec: QuestionSpec, where: str) -> QuestionSpec:
     """Raise ContentError unless the question follows the rules for its kind."""
     _slug(spec.name, where, "name")
@@ -141,14 +153,7 @@ def question_spec_from_yaml(data: dict, where: str) -> QuestionSpec:
             section=data.get("section"),
             critical=bool(data.get("critical", False)),
             point=data.get("point") or "",
-            choices=tuple(
-                ChoiceSpec(
-                    text=str(_require(c, "text", where)).strip(),
-                    fraction=_fraction(c.get("fraction", 0), where),
-                    feedback=str(c.get("feedback") or "").strip(),
-                )
-                for c in choices
-            ),
+            choices=_choice_specs(choices, where),
         ),
         where,
     )
@@ -535,14 +540,7 @@ def question_spec_from_exchange(data: Any, where: str) -> QuestionSpec:
             stem=str(_require(data, "text", where)).strip(),
             explanation=str(data.get("general_feedback") or "").strip(),
             topic=topic or None,
-            choices=tuple(
-                ChoiceSpec(
-                    text=str(_require(a, "text", where)).strip(),
-                    fraction=_fraction(a.get("fraction", 0), where),
-                    feedback=str(a.get("feedback") or "").strip(),
-                )
-                for a in answers
-            ),
+            choices=_choice_specs(answers, where),
         ),
         where,
     )
