@@ -171,3 +171,25 @@ def test_import_creates_questions_with_moodle_fractions(tmp_path):
     assert question.kind == "multiple"
     assert sorted(question.choices.values_list("fraction", flat=True)) == [Decimal(-1), Decimal("0.5"), Decimal("0.5")]
     assert question.explanation == "Because."
+
+
+def test_trainee_bank_has_120_questions_each_explained_with_a_source(capsys):
+    load(capsys=capsys)
+    bank = Question.objects.filter(quiz__audience="trainee").prefetch_related("choices").select_related("topic")
+    assert bank.count() >= 120
+    for question in bank:
+        assert question.topic_id and question.difficulty, question.name
+        assert question.explanation.strip() and question.source.strip(), question.name
+        assert all(c.feedback.strip() for c in question.choices.all()), f"{question.name}: a choice has no feedback"
+    topics = set(bank.values_list("topic__slug", flat=True))
+    assert {"anatomy", "osteoporosis", "fracture-assessment", "indications", "technique"} <= topics
+    assert {"complications", "aftercare", "evidence"} <= topics
+
+
+def test_patient_check_has_critical_points_with_siblings_for_teach_back(capsys):
+    load(capsys=capsys)
+    check = Question.objects.filter(quiz__slug="patient-consent-check")
+    critical_points = set(check.filter(critical=True).values_list("point", flat=True))
+    assert len(critical_points) >= 8
+    for point in critical_points:
+        assert check.filter(point=point).count() >= 2, f"critical point {point} has no sibling question"
