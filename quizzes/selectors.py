@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import teachback
 from .models import (
@@ -203,10 +204,10 @@ def record_next_ask(*, record: ConsentRecord, events) -> teachback.Ask | None:
 
 
 PATIENT_STATUSES = {
-    "not_started": "Not started",
-    ConsentRecord.Status.IN_PROGRESS: "In progress",
-    ConsentRecord.Status.MASTERY: "Mastery reached",
-    ConsentRecord.Status.NEEDS_DISCUSSION: "Needs discussion",
+    "not_started": _("Not started"),
+    ConsentRecord.Status.IN_PROGRESS: ConsentRecord.Status.IN_PROGRESS.label,
+    ConsentRecord.Status.MASTERY: ConsentRecord.Status.MASTERY.label,
+    ConsentRecord.Status.NEEDS_DISCUSSION: ConsentRecord.Status.NEEDS_DISCUSSION.label,
 }
 
 
