@@ -1,7 +1,10 @@
+import secrets
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.db.models import Q
 
 
@@ -24,21 +27,47 @@ class EnrolmentBackend(BaseBackend):
         return get_user_model().objects.filter(pk=user_id, is_active=True).first()
 
 
-class ModelBackend(DjangoModelBackend):
-    """Django's ModelBackend, reading a user's own and group permissions in one query, not two.
+# How long a worker may go on using a cached permission set. Role changes outdate every cached
+# set at once (`permissions_changed`); with a per-process cache, other workers catch up within this.
+PERMISSIONS_SECONDS = 60
+_GENERATION_KEY = "perms:generation"
 
-    Every learner page checks a permission, so this is one query less on each of them.
+
+def permissions_changed() -> None:
+    """Outdate every cached permission set (a role, group or permission changed)."""
+    cache.set(_GENERATION_KEY, secrets.token_hex(8), None)
+
+
+class ModelBackend(DjangoModelBackend):
+    """Django's ModelBackend, with a user's permissions read in one query and then cached.
+
+    Every learner page checks a permission; with the set cached, a page usually needs no
+    permission query at all.
     """
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            perms = Permission.objects.all()
-            if not user_obj.is_superuser:
-                perms = perms.filter(Q(user=user_obj) | Q(group__user=user_obj))
-            user_obj._perm_cache = {
-                f"{app_label}.{codename}"
-                for app_label, codename in perms.values_list("content_type__app_label", "codename").distinct()
-            }
+            key = f"perms:{user_obj.pk}:{int(user_obj.is_superuser)}"
+            found = cache.get_many([key, _GENERATION_KEY])
+            generation, entry = found.get(_GENERATION_KEY), found.get(key)
+            if generation is not None and entry is not None and entry[0] == generation:
+                user_obj._perm_cache = entry[1]
+            else:
+                if generation is None:
+                    cache.add(_GENERATION_KEY, secrets.token_hex(8), None)
+                    generation = cache.get(_GENERATION_KEY)
+                user_obj._perm_cache = self._read_permissions(user_obj)
+                cache.set(key, (generation, user_obj._perm_cache), PERMISSIONS_SECONDS)
         return user_obj._perm_cache
+
+    @staticmethod
+    def _read_permissions(user_obj) -> set[str]:
+        perms = Permission.objects.all()
+        if not user_obj.is_superuser:
+            perms = perms.filter(Q(user=user_obj) | Q(group__user=user_obj))
+        return {
+            f"{app_label}.{codename}"
+            for app_label, codename in perms.values_list("content_type__app_label", "codename").distinct()
+        }

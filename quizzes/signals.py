@@ -1,9 +1,12 @@
-"""Keep quiz versions and cached quiz pages in step with what a learner would see."""
+"""Keep quiz versions, cached quiz pages and cached permissions in step with the database."""
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from .backends import permissions_changed
 from .models import Choice, Question, Quiz
 from .rendering import forget_quiz_pages
 
@@ -32,3 +35,13 @@ def _choice_changed(sender, instance, **kwargs):
     quiz_id = Question.objects.filter(pk=instance.question_id).values_list("quiz_id", flat=True).first()
     if quiz_id is not None:
         _changed(quiz_id)
+
+
+@receiver(m2m_changed, sender=get_user_model().groups.through, dispatch_uid="perms_on_user_groups")
+@receiver(m2m_changed, sender=get_user_model().user_permissions.through, dispatch_uid="perms_on_user_perms")
+@receiver(m2m_changed, sender=Group.permissions.through, dispatch_uid="perms_on_group_perms")
+@receiver(post_delete, sender=Group, dispatch_uid="perms_on_group_delete")
+@receiver(post_delete, sender=Permission, dispatch_uid="perms_on_permission_delete")
+def _roles_changed(sender, **kwargs):
+    # Cached permission sets (backends.ModelBackend) must not outlive a role change.
+    permissions_changed()

@@ -407,3 +407,17 @@ def test_one_learners_cached_page_is_never_shown_to_another(client, shared_cache
     html = client.get(take_url(quiz)).content.decode()
     assert "second-learner" in html and "first-learner" not in html
     assert Attempt.objects.filter(quiz=quiz).count() == 2
+
+
+def test_permissions_are_cached_and_a_role_change_takes_effect_at_once(client, django_assert_max_num_queries):
+    from quizzes import roles
+
+    user = UserFactory(role="none")
+    client.force_login(user)
+    assert client.get(reverse("quizzes:my_results")).status_code == 403
+    roles.role_assign(user=user, role=roles.TRAINEE)
+    assert client.get(reverse("quizzes:my_results")).status_code == 200
+    with django_assert_max_num_queries(3):  # session, user, the attempts list: no permission query
+        client.get(reverse("quizzes:my_results"))
+    user.groups.clear()
+    assert client.get(reverse("quizzes:my_results")).status_code == 403
