@@ -203,16 +203,21 @@ def selftest_answer(
 ) -> SavedAnswer:
     """Save one question's answer (`chosen`; None leaves it alone) and/or its flag.
 
-    Raises SelfTest.DoesNotExist / SelfTestItem.DoesNotExist for someone else's test or a
-    position the test does not have; SelfTestClosed, DeadlinePassed, InvalidAnswer or
+    Raises SelfTestItem.DoesNotExist for someone else's test or a position the test does not
+    have; SelfTestClosed, DeadlinePassed, InvalidAnswer or
     AnswerLocked when nothing may be stored. Timed tests keep the latest choice until the
     deadline (an empty one clears it) and are marked at the end. Tutor tests mark the first
     answer at once, record it in the trainee's progress and lock it. A constant handful of
     queries, whatever the test's size.
     """
     now = now or timezone.now()
-    test = SelfTest.objects.select_for_update().get(pk=test_id, user=user)
-    item = SelfTestItem.objects.get(test=test, position=position)
+    # One query reads the item with its test and locks the test's row (two tabs saving at once).
+    item = (
+        SelfTestItem.objects.select_related("test")
+        .select_for_update(of=("test",))
+        .get(test_id=test_id, test__user=user, position=position)
+    )
+    test = item.test
     if test.is_finished:
         raise SelfTestClosed(_("This test is finished: its answers can no longer change."))
     if is_expired(test, now):

@@ -195,7 +195,7 @@ def test_position_not_in_the_test_does_not_exist(user, topics):
 
 def test_another_trainees_test_does_not_exist_for_them(user, topics):
     test = new_test(user, topics)
-    with pytest.raises(SelfTest.DoesNotExist):
+    with pytest.raises(SelfTestItem.DoesNotExist):
         answer(UserFactory(), test, 1, [right_id(first_item(test))])
 
 
