@@ -7,7 +7,7 @@ PORT ?= 8000
 export PIP_CONSTRAINT := $(CURDIR)/build-constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install install-dev run test test-quick lint format messages bench-page clean
+.PHONY: help install install-dev run test test-quick lint format messages bench-page bench-save clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ messages: install-dev  ## Refresh locale/es from the code and compile it (needs 
 
 bench-page: install-dev  ## Quiz page throughput vs a bare Django view (gunicorn + wrk)
 	$(BIN)/python benchmarks/quiz_page.py
+
+bench-save: install-dev  ## Self-test answer saving throughput vs a bare Django view (gunicorn + wrk)
+	$(BIN)/python benchmarks/answer_save.py
 
 clean:  ## Remove the virtualenv, local database and collected static files
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

@@ -1,6 +1,6 @@
 """Benchmark-only settings: the production settings, plus a bare view on the same server.
 
-Used by benchmarks/quiz_page.py only (DJANGO_SETTINGS_MODULE=benchmarks.bench_settings, repo
+Used by benchmarks/quiz_page.py and answer_save.py only (DJANGO_SETTINGS_MODULE=benchmarks.bench_settings, repo
 root on PYTHONPATH). Differences from kyphoquiz.settings, none of which changes how the
 measured pages are rendered:
 

@@ -27,10 +27,14 @@ class EnrolmentBackend(BaseBackend):
         return get_user_model().objects.filter(pk=user_id, is_active=True).first()
 
 
-# How long a worker may go on using a cached permission set. Role changes outdate every cached
-# set at once (`permissions_changed`); with a per-process cache, other workers catch up within this.
+# How long a worker may go on using a cached user or permission set. Saving the user or changing
+# a role outdates them at once; with a per-process cache, other workers catch up within this.
 PERMISSIONS_SECONDS = 60
 _GENERATION_KEY = "perms:generation"
+
+
+def user_cache_key(user_id) -> str:
+    return f"user:{user_id}"
 
 
 def permissions_changed() -> None:
@@ -39,11 +43,21 @@ def permissions_changed() -> None:
 
 
 class ModelBackend(DjangoModelBackend):
-    """Django's ModelBackend, with a user's permissions read in one query and then cached.
+    """Django's ModelBackend, with the signed-in user and their permissions cached.
 
-    Every learner page checks a permission; with the set cached, a page usually needs no
-    permission query at all.
+    Every learner page loads the user and checks a permission; with both cached, a page
+    usually needs neither query.
     """
+
+    def get_user(self, user_id):
+        """The signed-in user, from the cache when it holds them (dropped on every save of the user)."""
+        key = user_cache_key(user_id)
+        user = cache.get(key)
+        if user is None:
+            user = super().get_user(user_id)
+            if user is not None:
+                cache.set(key, user, PERMISSIONS_SECONDS)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

@@ -2,11 +2,12 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .backends import permissions_changed
+from .backends import permissions_changed, user_cache_key
 from .models import Choice, Question, Quiz
 from .rendering import forget_quiz_pages
 
@@ -45,3 +46,10 @@ def _choice_changed(sender, instance, **kwargs):
 def _roles_changed(sender, **kwargs):
     # Cached permission sets (backends.ModelBackend) must not outlive a role change.
     permissions_changed()
+
+
+@receiver([post_save, post_delete], sender=get_user_model(), dispatch_uid="cached_user_on_save")
+def _user_changed(sender, instance, **kwargs):
+    # A cached user (backends.ModelBackend.get_user) must not outlive a change to the row:
+    # a new password, deactivation, a last-login stamp.
+    cache.delete(user_cache_key(instance.pk))

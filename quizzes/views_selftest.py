@@ -115,7 +115,8 @@ def selftest_take(request, pk):
     states = selectors_selftest.selftest_item_states(test=test)
     position = _requested_position(request, test, states)
     item = selectors_selftest.selftest_item(test=test, position=position)
-    request.session[_session_key(test.pk)] = position
+    if request.session.get(_session_key(test.pk)) != position:
+        request.session[_session_key(test.pk)] = position  # where to resume; written only on a move
     tutor = test.mode == SelfTest.Mode.TUTOR
     locked = tutor and item.answered_at is not None
     feedback = _review_rows([item], reveal=True)[0] if locked else None

@@ -23,3 +23,17 @@ def _fresh_cache():
 def _fast_password_hashing(settings):
     """Real hashing is deliberately slow; tests only need it to work."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """A SQLite test database in a file, not in memory.
+
+    In memory, live_server's request threads share one connection, and two requests at once
+    (a page and its chart images) can deadlock on it. A file gives each thread its own.
+    """
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")

@@ -421,3 +421,12 @@ def test_permissions_are_cached_and_a_role_change_takes_effect_at_once(client, d
         client.get(reverse("quizzes:my_results"))
     user.groups.clear()
     assert client.get(reverse("quizzes:my_results")).status_code == 403
+
+
+def test_deactivating_a_cached_user_signs_them_out_at_once(auth_client, user):
+    assert auth_client.get(reverse("quizzes:my_results")).status_code == 200  # user now cached
+    user.is_active = False
+    user.save()
+    response = auth_client.get(reverse("quizzes:my_results"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
