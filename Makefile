@@ -28,7 +28,7 @@ install-dev: $(BIN)/.dev-installed  ## Also install the test and lint tools
 run: install  ## Migrate, load content, create demo accounts and serve on http://127.0.0.1:$(PORT)
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=true $(BIN)/python manage.py load_content
-	DJANGO_DEBUG=true $(BIN)/python manage.py demo_setup
+	DJANGO_DEBUG=true $(BIN)/python manage.py demo_setup --base-url http://127.0.0.1:$(PORT)
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev  ## Run the whole suite (browser tests included when Chromium is found)
