@@ -265,3 +265,34 @@ def log_load(log: Callable[[str], None]) -> None:
 def install_sigterm_exit() -> None:
     """Turn a SIGTERM (e.g. from a CI timeout) into SystemExit, so the finally blocks still run."""
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
+def print_result(benchmark: str, label: str, measured: dict, bare: dict, env: dict[str, str], **extra) -> None:
+    """The one JSON line a benchmark prints: the measured view next to the bare one, and their ratio."""
+    print(
+        json.dumps(
+            {
+                "benchmark": benchmark,
+                **{k: v for k, v in extra.items() if k != "target_ratio"},
+                f"{label}_rps": round(measured["rps"], 1),
+                f"{label}_p50_ms": ms(measured["p50_us"]),
+                f"{label}_p95_ms": ms(measured["p95_us"]),
+                "bare_rps": round(bare["rps"], 1),
+                "bare_p50_ms": ms(bare["p50_us"]),
+                "bare_p95_ms": ms(bare["p95_us"]),
+                "ratio": round(measured["rps"] / bare["rps"], 3),
+                "target_ratio": extra["target_ratio"],
+                "cache": cache_name(env),
+            }
+        ),
+        flush=True,
+    )
+
+
+def clean_up(server, env: dict[str, str], tmp: Path) -> None:
+    """Stop the server, empty the benchmark's Redis database, remove the temp folder."""
+    if server is not None:
+        stop(server)
+    if env.get("CACHE_URL") == REDIS_URL:
+        redis_flush()
+    shutil.rmtree(tmp, ignore_errors=True)

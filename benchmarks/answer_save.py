@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -316,35 +315,15 @@ def main() -> int:
         harness.check_alive(server, log_path)
         harness.log_load(_log)
 
-        save, bare = results["save"], results["bare"]
-        print(
-            json.dumps(
-                {
-                    "benchmark": "answer_save",
-                    "questions": QUESTIONS,
-                    "save_rps": round(save["rps"], 1),
-                    "save_p50_ms": harness.ms(save["p50_us"]),
-                    "save_p95_ms": harness.ms(save["p95_us"]),
-                    "bare_rps": round(bare["rps"], 1),
-                    "bare_p50_ms": harness.ms(bare["p50_us"]),
-                    "bare_p95_ms": harness.ms(bare["p95_us"]),
-                    "ratio": round(save["rps"] / bare["rps"], 3),
-                    "target_ratio": TARGET_RATIO,
-                    "cache": harness.cache_name(env),
-                }
-            ),
-            flush=True,
+        harness.print_result(
+            "answer_save", "save", results["save"], results["bare"], env, questions=QUESTIONS, target_ratio=TARGET_RATIO
         )
         return 0
     except (BenchError, subprocess.TimeoutExpired) as error:
         print(f"[bench-save] error: {error}", file=sys.stderr)
         return 1
     finally:
-        if server is not None:
-            harness.stop(server)
-        if env.get("CACHE_URL") == harness.REDIS_URL:
-            harness.redis_flush()
-        shutil.rmtree(tmp, ignore_errors=True)
+        harness.clean_up(server, env, tmp)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -167,35 +166,21 @@ def main() -> int:
         harness.check_alive(server, log_path)
         harness.log_load(_log)
 
-        page, bare = results["page"], results["bare"]
-        print(
-            json.dumps(
-                {
-                    "benchmark": "quiz_page",
-                    "quiz_questions": QUESTIONS,
-                    "page_rps": round(page["rps"], 1),
-                    "page_p50_ms": harness.ms(page["p50_us"]),
-                    "page_p95_ms": harness.ms(page["p95_us"]),
-                    "bare_rps": round(bare["rps"], 1),
-                    "bare_p50_ms": harness.ms(bare["p50_us"]),
-                    "bare_p95_ms": harness.ms(bare["p95_us"]),
-                    "ratio": round(page["rps"] / bare["rps"], 3),
-                    "target_ratio": TARGET_RATIO,
-                    "cache": harness.cache_name(env),
-                }
-            ),
-            flush=True,
+        harness.print_result(
+            "quiz_page",
+            "page",
+            results["page"],
+            results["bare"],
+            env,
+            quiz_questions=QUESTIONS,
+            target_ratio=TARGET_RATIO,
         )
         return 0
     except (BenchError, subprocess.TimeoutExpired) as error:
         print(f"[bench-page] error: {error}", file=sys.stderr)
         return 1
     finally:
-        if server is not None:
-            harness.stop(server)
-        if env.get("CACHE_URL") == harness.REDIS_URL:
-            harness.redis_flush()
-        shutil.rmtree(tmp, ignore_errors=True)
+        harness.clean_up(server, env, tmp)
 
 
 if __name__ == "__main__":
