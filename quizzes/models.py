@@ -165,12 +165,6 @@ class Question(models.Model):
         self.explanation_html = render_markdown(self.explanation)
         super().save(*args, **kwargs)
 
-    def grading_key(self) -> grading.QuestionKey:
-        """The data grading needs, from the (prefetched) choices."""
-        return grading.QuestionKey(
-            kind=grading.Kind(self.kind), fractions={c.id: c.fraction for c in self.choices.all()}
-        )
-
 
 class Choice(models.Model):
     question = models.ForeignKey(Question, related_name="choices", on_delete=models.CASCADE)

@@ -73,7 +73,7 @@ LESSON_SECTIONS = [
         "spine-fractures",
         "Spine fractures and kyphoplasty",
         "A weak vertebra can collapse: a compression fracture.\n\n"
-        "Kyphoplasty lifts the collapsed bone with a small balloon and fills it with bone cement.",
+        "Kyphoplasty makes a space in the broken bone with a small balloon and fills it with bone cement.",
     ),
 ]
 
@@ -102,7 +102,7 @@ QUESTIONS = {
     "What is kyphoplasty used for?": (
         "single",
         "spine-fractures",
-        "The balloon restores some height of the vertebra before the cement sets.",
+        "Bone cement is put into a broken vertebra after a balloon makes a space.",
         [
             ("Treating a painful spine compression fracture", "1", ""),
             ("Replacing a worn hip joint", "0", "Hip replacement is a different operation."),
