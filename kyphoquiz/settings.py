@@ -105,6 +105,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kyphoquiz")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "quizzes.cache.RedisCache"  # reuses its Redis client
+# Each worker's own memory, in front of the default cache, for small values that never change
+# once written (a self-test's answer sheet): read without a round trip to Redis.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kyphoquiz-local",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 # SESSIONS
 

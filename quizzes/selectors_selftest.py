@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.core.cache import cache, caches
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
@@ -71,6 +72,73 @@ class ItemState:
     position: int
     answered: bool
     flagged: bool
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One position of a test as a save checks it: its item and the choices it showed."""
+
+    item_id: int
+    kind: str
+    choice_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class AnswerSheet:
+    """What every save checks, and what never changes once a test is made: so it can be cached.
+
+    Whether the test is finished does change, so it is not here: the save's own UPDATE tests it.
+    """
+
+    test_id: int
+    user_id: int
+    mode: str
+    deadline: datetime | None
+    slots: dict[int, Slot]  # by position
+
+
+ANSWER_SHEET_SECONDS = 3600
+
+
+def _answer_sheet_key(test_id: int) -> str:
+    # Bump the version when AnswerSheet or Slot change shape, so that no old entry is unpickled.
+    return f"selftest:{test_id}:sheet:v1"
+
+
+def answer_sheet(*, test_id: int) -> AnswerSheet | None:
+    """The test's answer sheet; None if there is no such test.
+
+    Read from the worker's own memory, else from the shared cache, else in one query. Both
+    caches may keep it as long as they like: nothing in it ever changes.
+    """
+    key = _answer_sheet_key(test_id)
+    local = caches["local"]
+    sheet = local.get(key)
+    if sheet is None:
+        sheet = cache.get(key)
+        if sheet is None:
+            sheet = _read_answer_sheet(test_id)
+            if sheet is None:
+                return None
+            cache.set(key, sheet, ANSWER_SHEET_SECONDS)
+        local.set(key, sheet, ANSWER_SHEET_SECONDS)
+    return sheet
+
+
+def _read_answer_sheet(test_id: int) -> AnswerSheet | None:
+    rows = list(
+        SelfTestItem.objects.filter(test_id=test_id).values_list(
+            "test__user_id", "test__mode", "test__deadline", "position", "id", "snapshot__kind", "snapshot__choices"
+        )
+    )
+    if not rows:
+        return None
+    user_id, mode, deadline = rows[0][:3]
+    slots = {
+        position: Slot(item_id=item_id, kind=kind, choice_ids=frozenset(c["id"] for c in choices))
+        for *_test, position, item_id, kind, choices in rows
+    }
+    return AnswerSheet(test_id=test_id, user_id=user_id, mode=mode, deadline=deadline, slots=slots)
 
 
 def selftest_item_states(*, test: SelfTest) -> list[ItemState]:

@@ -189,16 +189,8 @@ def _selftest_save(request, pk):
     except SelfTestError as error:
         status = 400 if isinstance(error, InvalidAnswer) else 409
         return _refuse(request, pk, error.message, status=status, position=position)
-    item = saved.item
     if _wants_json(request):
-        return JsonResponse(
-            {
-                "saved": True,
-                "position": item.position,
-                "answered": item.answered_at is not None,
-                "flagged": item.flagged,
-            }
-        )
+        return JsonResponse({"saved": True, "position": saved.position, "answered": saved.answered})
     if action == SelfTestAnswerForm.Action.FINISH:
         return redirect("quizzes:selftest_finish", pk=pk)
     target = position

@@ -2,14 +2,16 @@
 
 import json
 import random
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes import services
+from quizzes import selectors_selftest, services
 from quizzes.models import Audience, QuestionProgress, SelfTest, SelfTestItem
 from quizzes.services.selftest import (
     DEADLINE_GRACE,
@@ -205,6 +207,104 @@ def test_finished_test_refuses_answers(user, topics):
     with pytest.raises(SelfTestClosed):
         answer(user, test, 1, [right_id(first_item(test))])
     assert first_item(test).chosen == []
+
+
+# A timed choice is saved by one conditional UPDATE, checked against the test's cached answer
+# sheet. Each refusal below comes after a first save, so the sheet is already cached.
+
+
+def test_timed_choice_with_the_sheet_cached_is_one_query(user, topics, django_assert_num_queries):
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    answer(user, test, 1, [wrong_id(item)])
+    with django_assert_num_queries(1):
+        saved = answer(user, test, 1, [right_id(item)])
+    assert (saved.position, saved.answered) == (1, True)
+    assert first_item(test).chosen == [right_id(item)]
+
+
+def test_answer_sheet_holds_what_never_changes_and_is_cached(user, topics, django_assert_num_queries):
+    test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
+    with django_assert_num_queries(1):
+        sheet = selectors_selftest.answer_sheet(test_id=test.pk)
+    assert (sheet.user_id, sheet.mode, sheet.deadline) == (user.pk, SelfTest.Mode.TIMED, test.deadline)
+    for item in test.items.all():
+        slot = sheet.slots[item.position]
+        assert slot.item_id == item.pk
+        assert slot.choice_ids == {c["id"] for c in item.snapshot["choices"]}
+    with django_assert_num_queries(0):
+        assert selectors_selftest.answer_sheet(test_id=test.pk) == sheet
+    assert selectors_selftest.answer_sheet(test_id=test.pk + 1000) is None
+
+
+def test_cached_sheet_lets_no_answer_into_a_finished_test(user, topics):
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    answer(user, test, 1, [wrong_id(item)])
+    services.selftest_finish(user=user, test_id=test.pk)
+    with pytest.raises(SelfTestClosed):
+        answer(user, test, 1, [right_id(item)])
+    item.refresh_from_db()
+    assert (item.chosen, item.mark) == ([wrong_id(item)], 0)
+
+
+def test_cached_sheet_lets_no_late_answer_in(user, topics):
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    answer(user, test, 1, [wrong_id(item)])
+    with pytest.raises(DeadlinePassed):
+        answer(user, test, 1, [right_id(item)], now=test.deadline + DEADLINE_GRACE + timedelta(seconds=1))
+    assert first_item(test).chosen == [wrong_id(item)]
+
+
+def test_cached_sheet_lets_no_other_trainee_or_other_choice_in(user, topics):
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    answer(user, test, 1, [wrong_id(item)])
+    with pytest.raises(SelfTestItem.DoesNotExist):
+        answer(UserFactory(), test, 1, [right_id(item)])
+    with pytest.raises(InvalidAnswer):
+        answer(user, test, 1, [right_id(first_item(test, 2))])
+    with pytest.raises(SelfTestItem.DoesNotExist):
+        answer(user, test, 6, [])
+    assert first_item(test).chosen == [wrong_id(item)]
+
+
+def test_cached_sheet_of_a_deleted_test_saves_nothing(user, topics):
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    answer(user, test, 1, [wrong_id(item)])
+    SelfTest.objects.filter(pk=test.pk).delete()
+    with pytest.raises(SelfTestItem.DoesNotExist):
+        answer(user, test, 1, [right_id(item)])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_answer_arriving_while_the_test_is_finished_waits_and_is_refused(user, topics):
+    """A save that meets a finish still in its transaction waits for it, then stores nothing."""
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    answer(user, test, 1, [wrong_id(item)])
+    outcome = {}
+
+    def late_save():
+        try:
+            answer(user, test, 1, [right_id(item)])
+        except SelfTestClosed:
+            outcome["refused"] = True
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        services.selftest_finish(user=user, test_id=test.pk)
+        saver = threading.Thread(target=late_save)
+        saver.start()
+        saver.join(timeout=0.5)
+        assert saver.is_alive()  # held back by the finishing transaction
+    saver.join(timeout=30)
+    assert outcome == {"refused": True}
+    item.refresh_from_db()
+    assert (item.chosen, item.mark) == ([wrong_id(item)], 0)
 
 
 def test_tutor_answer_is_marked_recorded_and_locked_at_once(user, topics):
@@ -484,7 +584,7 @@ def test_saving_with_javascript_answers_json(auth_client, user, topics):
     item = first_item(test)
     response = auth_client.post(take_url(test), {"position": 1, "q1": ["", right_id(item)], "action": "save"}, **JSON)
     assert response.status_code == 200
-    assert response.json() == {"saved": True, "position": 1, "answered": True, "flagged": False}
+    assert response.json() == {"saved": True, "position": 1, "answered": True}
 
 
 def test_flag_button_toggles_the_flag(auth_client, user, topics):
@@ -662,10 +762,11 @@ def test_opening_a_finished_test_shows_its_review(auth_client, user, topics):
 # Query budgets ----------------------------------------------------------------------------------
 
 
-# session, user, permissions, savepoint, lock the test, the item, update the item, release.
-# Tutor answers are also recorded in progress: select it, savepoint + insert + release (first
-# answer only), update.
-SAVE_BUDGET = {SelfTest.Mode.TIMED: 8, SelfTest.Mode.TUTOR: 13}
+# Timed: session, user, permissions (each cached in production), the answer sheet (cached after
+# the first save), and the one UPDATE. Tutor: session, user, permissions, savepoint, lock the
+# test, the item, update the item, release; the answer is also recorded in progress: select it,
+# savepoint + insert + release (first answer only), update.
+SAVE_BUDGET = {SelfTest.Mode.TIMED: 5, SelfTest.Mode.TUTOR: 13}
 
 
 @pytest.mark.parametrize("size", [10, 100])

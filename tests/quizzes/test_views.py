@@ -423,6 +423,18 @@ def test_permissions_are_cached_and_a_role_change_takes_effect_at_once(client, d
     assert client.get(reverse("quizzes:my_results")).status_code == 403
 
 
+def test_a_cached_permission_set_follows_the_superuser_flag(client):
+    user = UserFactory(role="none")
+    client.force_login(user)
+    assert client.get(reverse("quizzes:my_results")).status_code == 403  # an empty set is cached
+    user.is_superuser = True
+    user.save()
+    assert client.get(reverse("quizzes:my_results")).status_code == 200
+    user.is_superuser = False
+    user.save()
+    assert client.get(reverse("quizzes:my_results")).status_code == 403
+
+
 def test_deactivating_a_cached_user_signs_them_out_at_once(auth_client, user):
     assert auth_client.get(reverse("quizzes:my_results")).status_code == 200  # user now cached
     user.is_active = False
