@@ -31,7 +31,10 @@ class SelfTest(models.Model):
     topics = models.ManyToManyField(Topic, blank=True)
     seconds_per_question = models.PositiveSmallIntegerField(default=90)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Timed tests only: answers saved after this (plus a short grace) are not counted.
+    # Timed tests only: answers saved after this (plus a short grace) are not counted. Set when
+    # the test is made. Saves check it in the cached answer sheet (selectors_selftest), and only
+    # hand an expired answer to the locked path, which reads this row: a deadline may later be
+    # extended, but never brought forward.
     deadline = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
