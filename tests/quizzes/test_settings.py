@@ -43,3 +43,23 @@ def test_sqlite_file_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
     mode, timeout = result.stdout.split()[-2:]
     assert mode == "wal"
     assert int(timeout) >= 20000
+
+
+def _database_setting(name, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    script = f"from django.conf import settings; print(settings.DATABASES['default'][{name!r}])"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env={**clean, "DJANGO_DEBUG": "true", **env},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()[-1]
+
+
+def test_kept_database_connections_are_checked_unless_turned_off():
+    assert _database_setting("CONN_HEALTH_CHECKS") == "True"
+    assert _database_setting("CONN_HEALTH_CHECKS", DJANGO_CONN_HEALTH_CHECKS="false") == "False"
+    assert _database_setting("CONN_MAX_AGE", DJANGO_CONN_MAX_AGE="0") == "0"
