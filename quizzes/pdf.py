@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from . import consent_content, selectors, teachback
+from .roles import staff_name
 from .models import ConsentRecord, Enrolment, RecordEvent, SignOff
 
 FOOTER = "This record supports, and does not replace, the consent conversation with the patient."
@@ -55,6 +56,8 @@ class RecordReport:
     status: str
     status_label: str
     access: str
+    enrolled_by: str = ""  # staff names, as roles.staff_name gives them
+    signed_off_by: str = ""
     questions: list[QuestionRow] = field(default_factory=list)
     discussion: list[QuestionRow] = field(default_factory=list)
     lessons_viewed: list[TimelineRow] = field(default_factory=list)
@@ -126,6 +129,7 @@ def record_report(enrolment: Enrolment) -> RecordReport:
         "status": status,
         "status_label": str(selectors.PATIENT_STATUSES[status]),
         "access": enrolment_access(enrolment),
+        "enrolled_by": staff_name(enrolment.created_by) if enrolment.created_by else "",
     }
     if record is None:
         return RecordReport(signoff=None, **common)
@@ -133,8 +137,10 @@ def record_report(enrolment: Enrolment) -> RecordReport:
     questions = _question_rows(record.content, [e for e in events if e.kind == RecordEvent.Kind.ANSWER])
     by_slot = {row.slot: row for row in questions}
     timeline = [_timeline_row(record.content, e) for e in events]
+    signoff = getattr(record, "signoff", None)
     return RecordReport(
-        signoff=getattr(record, "signoff", None),
+        signoff=signoff,
+        signed_off_by=staff_name(signoff.by) if signoff else "",
         questions=questions,
         discussion=[by_slot[name] for name in record.discussion_points if name in by_slot],
         lessons_viewed=[row for row in timeline if row.kind == RecordEvent.Kind.LESSON_VIEWED],
@@ -239,7 +245,7 @@ def record_pdf(enrolment: Enrolment) -> bytes:
     story.append(_p("Sign-off", h2))
     if report.signoff is not None:
         signoff = report.signoff
-        story.append(_p(f"Reviewed with the patient by {signoff.by.get_username()} on {_when(signoff.at)}.", body))
+        story.append(_p(f"Reviewed with the patient by {report.signed_off_by} on {_when(signoff.at)}.", body))
         if signoff.note:
             story.append(Paragraph("Note: " + escape(signoff.note).replace("\n", "<br/>"), body))
     else:

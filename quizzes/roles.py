@@ -46,5 +46,11 @@ def role_assign(*, user, role: str) -> None:
     user.groups.add(Group.objects.get(name=role))
 
 
+def staff_name(user) -> str:
+    """How a member of staff is named on a patient's record: full name and username, or the username."""
+    full, username = user.get_full_name(), user.get_username()
+    return f"{full} ({username})" if full else username
+
+
 def _on_post_migrate(sender, **kwargs):
     roles_sync()

@@ -459,6 +459,19 @@ def signoff_url(enrolment):
     return reverse("quizzes:patient_signoff", args=[enrolment.pk])
 
 
+def test_record_names_staff_by_full_name_and_username(clinician_client, clinician, pathway):
+    clinician.first_name, clinician.last_name = "Gregory", "House"
+    clinician.save()
+    record = completed_record(pathway)
+    Enrolment.objects.filter(pk=record.enrolment.pk).update(created_by=clinician)
+    services.record_sign_off(record=record, by=clinician, note="")
+    html = clinician_client.get(detail_url(record.enrolment)).content.decode()
+    assert "by Gregory House (dr-house)" in html
+    assert "Reviewed with the patient by Gregory House (dr-house) on" in html
+    text = pdf_text(clinician_client.get(reverse("quizzes:patient_pdf", args=[record.enrolment.pk])).content)
+    assert "Reviewed with the patient by Gregory House (dr-house)" in text
+
+
 def test_signoff_is_refused_before_the_record_is_completed(clinician_client, pathway):
     enrolment = enrol(pathway).enrolment
     record = services.record_get_or_start(enrolment=enrolment)
