@@ -21,8 +21,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from . import consent_content, selectors, teachback
-from .roles import staff_name
 from .models import ConsentRecord, Enrolment, RecordEvent, SignOff
+from .roles import staff_name
 
 FOOTER = "This record supports, and does not replace, the consent conversation with the patient."
 
