@@ -16,7 +16,7 @@ quiz_page.py, see _harness.py):
    without the token is refused (403: CSRF is on), and that a save with it answers 200 JSON
    {"saved": true} and really changes the question's row in the database;
 4. wrk: 3 s warm-up, then 10 s with 2 threads and 20 connections, first POSTing saves the way
-   static/js/selftest.js does (form-encoded position, q<position>=<choice id>, action=save and
+   static/js/selftest.js does (form-encoded position, q<position>=<the choice's place as shown>, action=save and
    csrfmiddlewaretoken; the session and csrftoken cookies; Origin and Referer as a browser sends
    them; Accept: application/json), then GETting /bare/ with the same cookies. Each wrk thread
    owns half of the positions and gives each one the next choice on every visit, so every save
@@ -220,8 +220,8 @@ def _save(base: str, take_path: str, cookie: str, fields: dict[str, str | int]) 
 
 def _check_save(env: dict[str, str], base: str, take_path: str, cookie: str, token: str, test: dict) -> None:
     """A save without the CSRF token is refused; one with it answers 200 JSON and changes the row."""
-    first_choices = test["choices"][0]
-    form = {"position": 1, "q1": first_choices[-1], "action": "save"}
+    first_choices = test["choices"][0]  # ids, in the order shown
+    form = {"position": 1, "q1": len(first_choices), "action": "save"}  # the last choice shown
     status, body = _save(base, take_path, cookie, form)
     if status != 403:
         raise BenchError(f"a save without the CSRF token answered {status} {body[:200]}, not 403")
@@ -295,7 +295,8 @@ def main() -> int:
                 "referer": f"{base}{take_path}?q=1",
                 "token": token,
                 "threads": harness.WRK_THREADS,
-                "choices": _lua_table(test["choices"]),
+                # The page's values for the choices: their places in the order shown (1, 2, ...).
+                "choices": _lua_table([list(range(1, len(ids) + 1)) for ids in test["choices"]]),
             }
         )
         bare_lua.write_text(BARE_LUA % {"cookie": cookie})

@@ -5,14 +5,16 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from . import grading
+from .snapshots import choice_ids_by_value
 
 
 class QuizAnswerForm(forms.Form):
     """Parses and checks a quiz submission; scoring stays in grading.py.
 
-    Each question's answer arrives as `q<position>` holding choice ids. An id the question
-    did not show, a non-number, or several ids where one is asked for is an error on that
-    question. Repeated ids count once. A question left out is unanswered.
+    Each question's answer arrives as `q<position>` holding the values of the choices as shown
+    (snapshots.shown_choices), read back here as choice ids. A value the question did not show,
+    or several where one is asked for, is an error on that question. Repeated values count
+    once. A question left out is unanswered.
     """
 
     attempt = forms.IntegerField(widget=forms.HiddenInput)
@@ -28,9 +30,10 @@ class QuizAnswerForm(forms.Form):
         self.responses = list(responses)
         for response in self.responses:
             snapshot = response.snapshot
+            ids = choice_ids_by_value(snapshot["choices"])
             self.fields[self.field_name(response.position)] = forms.TypedMultipleChoiceField(
-                choices=[(str(c["id"]), c["text"]) for c in snapshot["choices"]],
-                coerce=int,
+                choices=[(value, c["text"]) for value, c in zip(ids, snapshot["choices"], strict=True)],
+                coerce=ids.__getitem__,
                 required=False,
                 label=_("Question %(number)s") % {"number": response.position},
                 error_messages={"invalid_choice": _("That answer is not one of this question's choices.")},

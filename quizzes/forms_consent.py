@@ -5,6 +5,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from . import grading
+from .snapshots import choice_ids_by_value
 from .teachback import Ask
 
 
@@ -35,13 +36,15 @@ class ConsentAnswerForm(forms.Form):
 
     ask = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, data=None, *, question, token: str):
+    def __init__(self, data=None, *, question, choices, token: str):
+        """`choices`: the question's choices in the order shown; the page sends back their values."""
         super().__init__(data, initial={"ask": token})
         self.token = token
         self.multiple = question["kind"] == grading.Kind.MULTIPLE
+        ids = choice_ids_by_value(choices)
         self.fields["choice"] = forms.TypedMultipleChoiceField(
-            choices=[(str(c["id"]), c["text"]) for c in question["choices"]],
-            coerce=int,
+            choices=[(value, c["text"]) for value, c in zip(ids, choices, strict=True)],
+            coerce=ids.__getitem__,
             error_messages={
                 "required": _("Please choose an answer."),
                 "invalid_choice": _("Please choose one of the answers shown."),

@@ -66,9 +66,10 @@ class SelfTestBuilderForm(forms.Form):
 class SelfTestAnswerForm(forms.Form):
     """One question's answer and the navigation that came with it.
 
-    The answer arrives as `q<position>` (the quiz page's field name): choice ids, with an empty
-    value that is always sent so that "nothing ticked" can be told from "not sent". Whether
-    the ids belong to the question is checked against its snapshot by the service.
+    The answer arrives as `q<position>` (the quiz page's field name): the values of the choices
+    as shown (snapshots.shown_choices), with an empty value that is always sent so that
+    "nothing ticked" can be told from "not sent". The service reads them back as choice ids
+    from the test's answer sheet, and refuses any value the question did not show.
     """
 
     class Action:
@@ -89,20 +90,15 @@ class SelfTestAnswerForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         position = cleaned.get("position")
-        self.chosen_ids = None
-        if position is not None:
-            key = f"q{position}"
-            if key in self.data:
-                values = [v for v in self.data.getlist(key) if v != ""]
-                try:
-                    self.chosen_ids = frozenset(int(v) for v in values)
-                except ValueError:
-                    raise forms.ValidationError(_("That answer is not one of this question's choices.")) from None
+        key = f"q{position}"
+        self.shown_values = None
+        if position is not None and key in self.data:
+            self.shown_values = frozenset(v for v in self.data.getlist(key) if v != "")
         return cleaned
 
-    def chosen(self) -> frozenset[int] | None:
-        """The chosen choice ids; None when the question's field was not sent at all."""
-        return self.chosen_ids
+    def shown(self) -> frozenset[str] | None:
+        """The values of the choices ticked; None when the question's field was not sent at all."""
+        return self.shown_values
 
     def flagged(self) -> bool | None:
         """The flag to set, or None to leave it."""

@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from .models import Attempt, Quiz, Response
+from .snapshots import choice_ids_by_value, shown_choices
 
 TEMPLATE = "quizzes/includes/question_block.html"
 PAGE_TEMPLATE = "quizzes/quiz_take.html"
@@ -32,16 +33,16 @@ CSRF_PLACEHOLDER = "kq-csrf-token-placeholder"
 
 
 def _render(response: Response, total: int, selected: set[str], errors: Sequence[str]) -> str:
+    """One question; `selected` holds the values the learner had ticked (shown again after an error)."""
     snapshot = response.snapshot
+    ids = choice_ids_by_value(snapshot["choices"])
     return get_template(TEMPLATE).render(
         {
             "position": response.position,
             "total": total,
             "stem": snapshot["stem"],
             "multiple": snapshot["kind"] == "multiple",
-            "choices": [
-                {"id": c["id"], "text": c["text"], "checked": str(c["id"]) in selected} for c in snapshot["choices"]
-            ],
+            "choices": shown_choices(snapshot["choices"], checked={ids[v] for v in selected if v in ids}),
             "errors": errors,
         }
     )
@@ -62,7 +63,7 @@ def question_blocks(
 
 
 def _keys(user_id: int, slug: str) -> tuple[str, str]:
-    return f"quizpage:3:{user_id}:{slug}:{get_language()}", f"quizgen:{slug}"
+    return f"quizpage:4:{user_id}:{slug}:{get_language()}", f"quizgen:{slug}"
 
 
 def cached_quiz_page(request, *, slug: str) -> HttpResponse | None:
@@ -110,7 +111,7 @@ def quiz_page(request, *, quiz: Quiz, attempt: Attempt) -> HttpResponse:
 
 def forget_learner_page(*, user_id: int, slug: str) -> None:
     """Drop a learner's cached page for a quiz (in every language) once their attempt changes."""
-    cache.delete_many([f"quizpage:3:{user_id}:{slug}:{code}" for code, _ in settings.LANGUAGES])
+    cache.delete_many([f"quizpage:4:{user_id}:{slug}:{code}" for code, _ in settings.LANGUAGES])
 
 
 def forget_quiz_pages(*, slug: str) -> None:

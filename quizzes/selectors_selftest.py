@@ -14,6 +14,7 @@ from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 
 from .models import Audience, Question, QuestionProgress, SelfTest, SelfTestItem, Topic
+from .snapshots import choice_ids_by_value
 
 # A topic needs this many answers before it can be called one of the weakest.
 WEAK_TOPIC_MIN_ANSWERS = 3
@@ -76,11 +77,14 @@ class ItemState:
 
 @dataclass(frozen=True)
 class Slot:
-    """One position of a test as a save checks it: its item and the choices it showed."""
+    """One position of a test as a save checks it: its item and the choices it showed.
+
+    `by_value` maps each value the page sent for a choice (snapshots.shown_choices) to its id.
+    """
 
     item_id: int
     kind: str
-    choice_ids: frozenset[int]
+    by_value: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ ANSWER_SHEET_SECONDS = 3600
 
 def _answer_sheet_key(test_id: int) -> str:
     # Bump the version when AnswerSheet or Slot change shape, so that no old entry is unpickled.
-    return f"selftest:{test_id}:sheet:v1"
+    return f"selftest:{test_id}:sheet:v2"
 
 
 def answer_sheet(*, test_id: int) -> AnswerSheet | None:
@@ -135,7 +139,7 @@ def _read_answer_sheet(test_id: int) -> AnswerSheet | None:
         return None
     user_id, mode, deadline = rows[0][:3]
     slots = {
-        position: Slot(item_id=item_id, kind=kind, choice_ids=frozenset(c["id"] for c in choices))
+        position: Slot(item_id=item_id, kind=kind, by_value=choice_ids_by_value(choices))
         for *_test, position, item_id, kind, choices in rows
     }
     return AnswerSheet(test_id=test_id, user_id=user_id, mode=mode, deadline=deadline, slots=slots)

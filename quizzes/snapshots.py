@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -45,3 +46,18 @@ def snapshot_key(snapshot: dict[str, Any]) -> grading.QuestionKey:
         kind=grading.Kind(snapshot["kind"]),
         fractions={c["id"]: Decimal(c["fraction"]) for c in snapshot["choices"]},
     )
+
+
+def shown_choices(choices: Sequence[Mapping[str, Any]], checked: Collection[int] = ()) -> list[dict[str, Any]]:
+    """A question's choices as a page shows them before the answer is in: text, value, ticked.
+
+    The value is the choice's place in the order shown (1, 2, ...), never its id: ids follow
+    the order the content was written in, where the right answer often comes first, so they
+    would give it away. `choice_ids_by_value` reads the values back.
+    """
+    return [{"value": str(n), "text": c["text"], "checked": c["id"] in checked} for n, c in enumerate(choices, start=1)]
+
+
+def choice_ids_by_value(choices: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    """The choice id behind each value that `shown_choices` gave the page."""
+    return {str(n): c["id"] for n, c in enumerate(choices, start=1)}

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import consent_content, selectors, services
 from .forms_consent import ConsentAnswerForm, ConsentCodeForm, ask_token
 from .models import RecordEvent
+from .snapshots import shown_choices
 from .teachback import Ask, slots_of
 
 PATIENT_BACKEND = "quizzes.backends.EnrolmentBackend"
@@ -152,7 +153,7 @@ def pathway_check(request, enrolment, record):
         return redirect("quizzes:pathway_home")
     question = consent_content.question(record.content, ask.question)
     choices = consent_content.choices_in_order(record.pk, ask, question)
-    form = ConsentAnswerForm(request.POST or None, question=question, token=ask_token(record.pk, ask))
+    form = ConsentAnswerForm(request.POST or None, question=question, choices=choices, token=ask_token(record.pk, ask))
     if form.is_stale():
         # A double click or an old tab: nothing is stored; show what was answered last.
         return _to_latest_feedback(events)
@@ -165,7 +166,7 @@ def pathway_check(request, enrolment, record):
         "record": record,
         "ask": ask,
         "question": question,
-        "choices": choices,
+        "choices": shown_choices(choices),
         "form": form,
         "progress": _check_progress(record, events, ask),
     }

@@ -21,7 +21,7 @@ from . import charts, grading, selectors_selftest, services, spaced
 from .forms_selftest import SelfTestAnswerForm, SelfTestBuilderForm
 from .models import SelfTest
 from .services.selftest import DEADLINE_GRACE, DeadlinePassed, InvalidAnswer, SelfTestError
-from .snapshots import snapshot_key
+from .snapshots import shown_choices, snapshot_key
 from .views import learner_required
 
 
@@ -136,9 +136,7 @@ def selftest_take(request, pk):
         "tutor": tutor,
         "locked": locked,
         "feedback": feedback,
-        "choices": [
-            {"id": c["id"], "text": c["text"], "checked": c["id"] in item.chosen} for c in item.snapshot["choices"]
-        ],
+        "choices": shown_choices(item.snapshot["choices"], checked=item.chosen),
         "multiple": item.snapshot["kind"] == grading.Kind.MULTIPLE,
         "remaining": remaining,
         "remaining_text": f"{remaining // 60}:{remaining % 60:02d}" if remaining is not None else "",
@@ -179,7 +177,7 @@ def _selftest_save(request, pk):
     # an answered (locked) question shows no inputs and sends nothing.
     try:
         saved = services.selftest_answer(
-            user=request.user, test_id=pk, position=position, chosen=form.chosen(), flagged=form.flagged()
+            user=request.user, test_id=pk, position=position, shown=form.shown(), flagged=form.flagged()
         )
     except ObjectDoesNotExist:
         raise Http404 from None

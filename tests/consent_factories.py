@@ -24,6 +24,7 @@ from quizzes.models import (
 )
 from quizzes.selectors import record_next_ask
 from quizzes.services.consent import IssuedAccess
+from quizzes.snapshots import choice_ids_by_value
 
 
 @dataclass
@@ -144,6 +145,13 @@ def chosen_for(content: dict, question_name: str, *, right: bool) -> frozenset[i
     if right:
         return frozenset(c["id"] for c in question["choices"] if Decimal(c["fraction"]) > 0)
     return frozenset({choice_id(content, question_name, right=False)})
+
+
+def shown_values(record: ConsentRecord, ask, ids) -> list[str]:
+    """What the check page sends for the choices `ids` of this ask: their values as shown."""
+    question = consent_content.question(record.content, ask.question)
+    by_id = {i: v for v, i in choice_ids_by_value(consent_content.choices_in_order(record.pk, ask, question)).items()}
+    return sorted(by_id[i] for i in ids)
 
 
 def next_ask(record: ConsentRecord):

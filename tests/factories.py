@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 
 from quizzes import roles
 from quizzes.models import Audience, Choice, Lesson, LessonSection, Question, Quiz, Topic
+from quizzes.snapshots import choice_ids_by_value
 
 PASSWORD = "a-long-test-password-1"
 
@@ -121,3 +122,8 @@ def multiple_question(quiz, **kwargs):
         ],
         **kwargs,
     )
+
+
+def shown_value(choices, choice_id) -> str:
+    """The value a page gives the choice `choice_id` among `choices` (in the order shown)."""
+    return next(value for value, i in choice_ids_by_value(choices).items() if i == choice_id)

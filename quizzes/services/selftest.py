@@ -196,28 +196,46 @@ def selftest_answer(
     user,
     test_id: int,
     position: int,
-    chosen: Iterable[int] | None,
+    chosen: Iterable[int] | None = None,
+    shown: Iterable[str] | None = None,
     flagged: bool | None = None,
     now: datetime | None = None,
 ) -> SavedAnswer:
-    """Save one question's answer (`chosen`; None leaves it alone) and/or its flag.
+    """Save one question's answer and/or its flag.
 
+    The answer is `chosen` (choice ids) or `shown` (the values the page sent for the choices,
+    see snapshots.shown_choices); None for both leaves it alone, and an empty one clears it.
     Raises SelfTestItem.DoesNotExist for someone else's test or a position the test does not
     have; SelfTestClosed, DeadlinePassed, InvalidAnswer or AnswerLocked when nothing may be
-    stored. Timed tests keep the latest choice until the deadline (an empty one clears it) and
-    are marked at the end. Tutor tests mark the first answer at once, record it in the
-    trainee's progress and lock it. A constant handful of queries, whatever the test's size.
+    stored. Timed tests keep the latest choice until the deadline and are marked at the end.
+    Tutor tests mark the first answer at once, record it in the trainee's progress and lock it.
+    A constant handful of queries, whatever the test's size.
     """
     now = now or timezone.now()
-    if chosen is not None and flagged is None:
-        saved = _save_timed_choice(user=user, test_id=test_id, position=position, picked=frozenset(chosen), now=now)
+    sheet = selectors_selftest.answer_sheet(test_id=test_id)
+    slot = sheet.slots.get(position) if sheet is not None else None
+    if shown is not None:
+        if slot is None:
+            raise SelfTestItem.DoesNotExist
+        chosen = _ids_of_shown(slot, shown)
+    if chosen is not None and flagged is None and slot is not None:
+        saved = _save_timed_choice(
+            user=user, sheet=sheet, slot=slot, position=position, picked=frozenset(chosen), now=now
+        )
         if saved is not None:
             return saved
     return _save_locked(user=user, test_id=test_id, position=position, chosen=chosen, flagged=flagged, now=now)
 
 
+def _ids_of_shown(slot: selectors_selftest.Slot, shown: Iterable[str]) -> frozenset[int]:
+    try:
+        return frozenset(slot.by_value[value] for value in shown)
+    except KeyError:
+        raise InvalidAnswer(_("That answer is not one of this question's choices.")) from None
+
+
 def _save_timed_choice(
-    *, user, test_id: int, position: int, picked: frozenset[int], now: datetime
+    *, user, sheet: selectors_selftest.AnswerSheet, slot: selectors_selftest.Slot, position: int, picked, now
 ) -> SavedAnswer | None:
     """The most frequent save, a choice in an open timed test: one UPDATE, and no transaction.
 
@@ -228,17 +246,13 @@ def _save_timed_choice(
     or after it (and changes nothing). None when this path does not apply or stored nothing:
     the caller then takes the locked path, which says why.
     """
-    sheet = selectors_selftest.answer_sheet(test_id=test_id)
-    slot = sheet.slots.get(position) if sheet is not None else None
-    if slot is None or sheet.user_id != user.pk or sheet.mode != SelfTest.Mode.TIMED:
-        return None
-    if is_expired(sheet.deadline, now):
+    if sheet.user_id != user.pk or sheet.mode != SelfTest.Mode.TIMED or is_expired(sheet.deadline, now):
         return None
     try:
-        _check_answer(slot.kind, slot.choice_ids, picked)
+        _check_answer(slot.kind, frozenset(slot.by_value.values()), picked)
     except InvalidAnswer:
         return None
-    updated = SelfTestItem.objects.filter(pk=slot.item_id, test_id=test_id, mark__isnull=True).update(
+    updated = SelfTestItem.objects.filter(pk=slot.item_id, test_id=sheet.test_id, mark__isnull=True).update(
         chosen=sorted(picked), answered_at=now if picked else None
     )
     return SavedAnswer(position=position, answered=bool(picked)) if updated else None

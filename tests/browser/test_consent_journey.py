@@ -216,13 +216,12 @@ def first_critical_slot(content: dict) -> dict:
 
 
 def tick(page: Page, question: dict, *, right: bool) -> None:
-    """Tick every right choice (fraction > 0), or a single wrong one, by the choice ids of the
+    """Tick every right choice (fraction > 0), or a single wrong one, by their text in the
     frozen content: the page never tells which is which."""
-    fractions = {c["id"]: Decimal(c["fraction"]) for c in question["choices"]}
-    right_ids = [i for i, f in fractions.items() if f > 0]
-    wrong_ids = [i for i, f in fractions.items() if f <= 0]
-    for choice_id in right_ids if right else wrong_ids[:1]:
-        page.locator(f'input[name="choice"][value="{choice_id}"]').check()
+    right_texts = [c["text"] for c in question["choices"] if Decimal(c["fraction"]) > 0]
+    wrong_texts = [c["text"] for c in question["choices"] if Decimal(c["fraction"]) <= 0]
+    for text in right_texts if right else wrong_texts[:1]:
+        page.get_by_label(text, exact=True).check()
 
 
 # What a patient page shows, read in one round trip (the check is long: 70 pages or so).
@@ -237,7 +236,8 @@ SNAPSHOT_JS = """() => {
     stem: text("#question-stem"),
     progress: text("label[for=pathway-progress]"),
     hint: text("fieldset p.text-muted"),
-    choices: [...document.querySelectorAll("input[name=choice]")].map((input) => Number(input.value)),
+    choices: [...document.querySelectorAll("input[name=choice]")].map((input) => input.parentElement.innerText.trim()),
+    values: [...document.querySelectorAll("input[name=choice]")].map((input) => input.value),
     feedbackTitle: text("#feedback-title"),
     feedbackClass: document.querySelector("#feedback-title")?.className ?? null,
     teachBackTitle: text("#teach-back-title"),
@@ -273,7 +273,9 @@ def patient_takes_the_check(
         question = by_stem[shown["stem"]]
         again = len(asked) >= slots
         right = question["name"] != miss["name"] or any(a["question"] is miss for a in asked)
-        assert sorted(shown["choices"]) == sorted(c["id"] for c in question["choices"]), shown["choices"]
+        assert sorted(shown["choices"]) == sorted(norm(c["text"]) for c in question["choices"]), shown["choices"]
+        # Each choice is sent as its place in the order shown, never as its id.
+        assert shown["values"] == [str(n) for n in range(1, len(question["choices"]) + 1)]
         if english:
             expected = "Going over it again: 1 of 1" if again else f"Question {len(asked) + 1} of {slots}"
             hint = "Choose all the answers that are right." if question["kind"] == "multiple" else "Choose one answer."

@@ -5,7 +5,14 @@ from decimal import Decimal
 from django.urls import reverse
 
 from quizzes.models import Audience, SelfTest
-from tests.factories import LessonFactory, LessonSectionFactory, QuestionFactory, QuizFactory, TopicFactory
+from tests.factories import (
+    LessonFactory,
+    LessonSectionFactory,
+    QuestionFactory,
+    QuizFactory,
+    TopicFactory,
+    shown_value,
+)
 
 
 def make_bank(*, topics=2, per_topic=5, audience=Audience.TRAINEE):
@@ -36,3 +43,12 @@ def new_test(user, topics, *, count=5, mode=SelfTest.Mode.TUTOR, pool=SelfTest.P
     return services.selftest_create(
         user=user, topics=topics, pool=pool, count=count, mode=mode, seconds_per_question=seconds, rng=rng
     )
+
+
+def right_value(item) -> str:
+    """What the question page sends for the item's right choice: its value as shown."""
+    return shown_value(item.snapshot["choices"], right_id(item))
+
+
+def wrong_value(item) -> str:
+    return shown_value(item.snapshot["choices"], wrong_id(item))

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes import roles, services
+from quizzes import consent_content, roles, services
 from quizzes.forms_consent import ask_token
 from quizzes.models import Attempt, ConsentRecord, Enrolment, Pathway, RecordEvent
 from quizzes.teachback import Ask
@@ -23,6 +23,7 @@ from tests.consent_factories import (
     chosen_for,
     enrol,
     next_ask,
+    shown_values,
     started_record,
     view_lessons,
 )
@@ -91,7 +92,9 @@ def post_answer(client, record, ask, *, right=True, choice=None):
     """Answer `ask` through the page as the form would send it."""
     data = {
         "ask": ask_token(record.pk, ask),
-        "choice": choice if choice is not None else sorted(chosen_for(record.content, ask.question, right=right)),
+        "choice": choice
+        if choice is not None
+        else shown_values(record, ask, chosen_for(record.content, ask.question, right=right)),
     }
     return client.post(CHECK, data)
 
@@ -339,16 +342,18 @@ def test_check_page_never_shows_answers_fractions_feedback_or_explanations(reade
     assert seen > 4
 
 
-def test_choices_are_plain_radio_buttons_with_ids_only(reader, access):
+def test_choices_are_plain_radio_buttons_valued_by_their_place_not_their_id(reader, access):
     record = record_of(access)
-    question = record.content["questions"][0]
+    ask = next_ask(record)
+    shown = consent_content.choices_in_order(record.pk, ask, consent_content.question(record.content, ask.question))
 
     html = reader.get(CHECK).content.decode()
 
+    # Ids follow the order the content was written in (right answer often first): never shown.
     inputs = re.findall(r"<input[^>]*name=\"choice\"[^>]*>", html)
-    assert sorted(inputs) == sorted(
-        f'<input type="radio" name="choice" value="{c["id"]}">' for c in question["choices"]
-    )
+    assert inputs == [f'<input type="radio" name="choice" value="{n}">' for n in range(1, len(shown) + 1)]
+    labels = re.findall(r'name="choice" value="\d+"> ([^<]+)</label>', html)
+    assert labels == [c["text"] for c in shown]
 
 
 # Teach-back --------------------------------------------------------------------------------------------
@@ -508,9 +513,7 @@ def test_no_choice_is_refused_with_a_clear_message(reader, access):
 def test_two_choices_on_a_single_answer_question_are_refused(reader, access):
     record = record_of(access)
     ask = next_ask(record)
-    ids = [c["id"] for c in record.content["questions"][0]["choices"]][:2]
-
-    response = reader.post(CHECK, {"ask": ask_token(record.pk, ask), "choice": ids})
+    response = reader.post(CHECK, {"ask": ask_token(record.pk, ask), "choice": ["1", "2"]})
 
     assert response.status_code == 400
     assert "Please choose only one answer." in response.content.decode()

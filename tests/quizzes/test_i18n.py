@@ -29,7 +29,18 @@ from django.urls import reverse
 from django.utils import translation
 
 from quizzes import services
-from quizzes.models import Audience, Choice, Lesson, LessonSection, Pathway, PathwayStep, Question, Quiz
+from quizzes.models import (
+    Audience,
+    Choice,
+    ConsentRecord,
+    Lesson,
+    LessonSection,
+    Pathway,
+    PathwayStep,
+    Question,
+    Quiz,
+)
+from tests.consent_factories import next_ask, shown_values
 
 LC_MESSAGES = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES"
 PO = LC_MESSAGES / "django.po"
@@ -406,8 +417,8 @@ def _hidden_inputs(html: str) -> dict[str, str]:
     return fields
 
 
-def _choice_ids(html: str) -> set[int]:
-    return {int(v) for v in re.findall(r'name="choice" value="(\d+)"', html)}
+def _choice_values(html: str) -> set[str]:
+    return set(re.findall(r'name="choice" value="(\d+)"', html))
 
 
 def walk_pathway(built: Built, language: str) -> list[Page]:
@@ -431,7 +442,7 @@ def walk_pathway(built: Built, language: str) -> list[Page]:
     get("lesson", reverse("quizzes:pathway_lesson", args=[built.lesson.slug]), patient)
     get("pathway home, lessons read", home, patient)
     page = get("check, first round", check, patient)
-    assert _choice_ids(page.html) == {built.right.pk, built.wrong.pk}
+    assert _choice_values(page.html) == {"1", "2"}
 
     response = patient.post(check, _hidden_inputs(page.html))  # no choice: the form error
     pages.append(Page("check, no answer chosen", response.status_code, response.content.decode()))
@@ -439,7 +450,9 @@ def walk_pathway(built: Built, language: str) -> list[Page]:
 
     for round_no in (1, 2):
         page = pages[-1] if round_no == 1 else get("check, asked again", check, patient)
-        response = patient.post(check, {**_hidden_inputs(page.html), "choice": [built.wrong.pk]})
+        record = ConsentRecord.objects.get(enrolment=access.enrolment)
+        wrong = shown_values(record, next_ask(record), [built.wrong.pk])
+        response = patient.post(check, {**_hidden_inputs(page.html), "choice": wrong})
         assert response.status_code == 302, f"round {round_no}: {response.status_code}"
         feedback = get(f"feedback, wrong answer, round {round_no}", response["Location"], patient)
         assert feedback.status == 200

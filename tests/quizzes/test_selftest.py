@@ -2,6 +2,7 @@
 
 import json
 import random
+import re
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -22,7 +23,15 @@ from quizzes.services.selftest import (
     SelfTestClosed,
 )
 from tests.factories import UserFactory
-from tests.quizzes.selftest_helpers import make_bank, new_test, right_id, take_url, wrong_id
+from tests.quizzes.selftest_helpers import (
+    make_bank,
+    new_test,
+    right_id,
+    right_value,
+    take_url,
+    wrong_id,
+    wrong_value,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -231,7 +240,7 @@ def test_answer_sheet_holds_what_never_changes_and_is_cached(user, topics, djang
     for item in test.items.all():
         slot = sheet.slots[item.position]
         assert slot.item_id == item.pk
-        assert slot.choice_ids == {c["id"] for c in item.snapshot["choices"]}
+        assert list(slot.by_value.values()) == [c["id"] for c in item.snapshot["choices"]]  # in the order shown
     with django_assert_num_queries(0):
         assert selectors_selftest.answer_sheet(test_id=test.pk) == sheet
     assert selectors_selftest.answer_sheet(test_id=test.pk + 1000) is None
@@ -443,7 +452,7 @@ def test_another_trainees_test_is_404_everywhere(auth_client, other_test):
     item = first_item(other_test)
     for url in page_urls(other_test)[1:4]:
         assert auth_client.get(url).status_code == 404, url
-    response = auth_client.post(take_url(other_test), {"position": 1, "q1": [right_id(item)]})
+    response = auth_client.post(take_url(other_test), {"position": 1, "q1": [right_value(item)]})
     assert response.status_code == 404
     assert auth_client.post(reverse("quizzes:selftest_finish", args=[other_test.pk])).status_code == 404
     item.refresh_from_db()
@@ -531,7 +540,7 @@ def test_timed_page_never_shows_answers_or_feedback(auth_client, user, topics):
         assert "fraction" not in page
         assert item.snapshot["stem"] in page
         answer(user, test, 1, [wrong_id(item)])
-    assert f'value="{wrong_id(item)}" checked' in page
+    assert f'value="{wrong_value(item)}" checked' in page
 
 
 def test_tutor_page_shows_no_feedback_before_answering(auth_client, user, topics):
@@ -544,7 +553,7 @@ def test_tutor_page_shows_no_feedback_before_answering(auth_client, user, topics
 def test_tutor_answer_shows_every_choices_feedback_and_the_explanation(auth_client, user, topics):
     test = new_test(user, topics, count=3)
     item = first_item(test)
-    response = auth_client.post(take_url(test), {"position": 1, "q1": ["", wrong_id(item)], "action": "check"})
+    response = auth_client.post(take_url(test), {"position": 1, "q1": ["", wrong_value(item)], "action": "check"})
     assert response["Location"] == take_url(test, 1)
     page = auth_client.get(response["Location"]).content.decode()
     for tag in ("FEEDBACK-RIGHT", "FEEDBACK-WRONG-A", "FEEDBACK-WRONG-B", "FEEDBACK-WRONG-C"):
@@ -560,20 +569,36 @@ def test_choices_are_shown_in_the_stored_order(auth_client, user, topics):
     test = new_test(user, topics, count=3, rng=random.Random(7))
     item = first_item(test)
     page = auth_client.get(take_url(test, 1)).content.decode()
-    positions = [page.index(f'value="{c["id"]}"') for c in item.snapshot["choices"]]
+    positions = [page.index(f">{c['text']}</label>") for c in item.snapshot["choices"]]
     assert positions == sorted(positions)
+
+
+def test_choice_values_are_places_in_the_order_shown_never_choice_ids(auth_client, user, topics):
+    """Ids follow the order the content was written in, where the right answer often comes
+    first: the page must not carry them before the answers are revealed."""
+    test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    page = auth_client.get(take_url(test, 1)).content.decode()
+    inputs = re.findall(r'<input class="form-check-input"[^>]*name="q1" id="([^"]+)" value="([^"]+)"', page)
+    count = len(item.snapshot["choices"])
+    assert inputs == [(f"q1-{n}", str(n)) for n in range(1, count + 1)]
+    # The values the page sends back are read as the choices it showed.
+    shown = item.snapshot["choices"][count - 1]
+    response = auth_client.post(take_url(test), {"position": 1, "q1": [str(count)], "action": "save"}, **JSON)
+    assert response.status_code == 200
+    assert first_item(test).chosen == [shown["id"]]
 
 
 def test_saving_without_javascript_moves_on(auth_client, user, topics):
     test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
     item = first_item(test)
-    response = auth_client.post(take_url(test), {"position": 1, "q1": ["", right_id(item)], "action": "next"})
+    response = auth_client.post(take_url(test), {"position": 1, "q1": ["", right_value(item)], "action": "next"})
     assert response["Location"] == take_url(test, 2)
     item.refresh_from_db()
     assert item.chosen == [right_id(item)]
     response = auth_client.post(take_url(test), {"position": 2, "q2": [""], "action": "prev"})
     assert response["Location"] == take_url(test, 1)
-    response = auth_client.post(take_url(test), {"position": 1, "q1": ["", right_id(item)], "goto": 3})
+    response = auth_client.post(take_url(test), {"position": 1, "q1": ["", right_value(item)], "goto": 3})
     assert response["Location"] == take_url(test, 3)
     response = auth_client.post(take_url(test), {"position": 3, "q3": [""], "action": "finish"})
     assert response["Location"] == reverse("quizzes:selftest_finish", args=[test.pk])
@@ -582,7 +607,9 @@ def test_saving_without_javascript_moves_on(auth_client, user, topics):
 def test_saving_with_javascript_answers_json(auth_client, user, topics):
     test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
     item = first_item(test)
-    response = auth_client.post(take_url(test), {"position": 1, "q1": ["", right_id(item)], "action": "save"}, **JSON)
+    response = auth_client.post(
+        take_url(test), {"position": 1, "q1": ["", right_value(item)], "action": "save"}, **JSON
+    )
     assert response.status_code == 200
     assert response.json() == {"saved": True, "position": 1, "answered": True}
 
@@ -601,7 +628,7 @@ def test_late_save_is_refused_with_a_message_and_the_test_is_finished_on_opening
     test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
     item = first_item(test)
     SelfTest.objects.filter(pk=test.pk).update(deadline=timezone.now() - DEADLINE_GRACE - timedelta(seconds=1))
-    response = auth_client.post(take_url(test), {"position": 1, "q1": [right_id(item)], "action": "save"}, **JSON)
+    response = auth_client.post(take_url(test), {"position": 1, "q1": [right_value(item)], "action": "save"}, **JSON)
     assert response.status_code == 409
     body = response.json()
     assert body["saved"] is False
@@ -609,7 +636,9 @@ def test_late_save_is_refused_with_a_message_and_the_test_is_finished_on_opening
     assert body["redirect"] == take_url(test)
     item.refresh_from_db()
     assert item.chosen == []
-    response = auth_client.post(take_url(test), {"position": 1, "q1": [right_id(item)], "action": "next"}, follow=True)
+    response = auth_client.post(
+        take_url(test), {"position": 1, "q1": [right_value(item)], "action": "next"}, follow=True
+    )
     assert "too late and was not counted" in response.content.decode()
     # Following the redirect opened the test, which finished it.
     assert response.redirect_chain[-1][0] == reverse("quizzes:selftest_review", args=[test.pk])
@@ -636,10 +665,10 @@ def test_question_position_not_in_the_test_is_404(auth_client, user, topics):
     assert auth_client.post(take_url(test), {"position": 4, "q4": ["1"]}).status_code == 404
 
 
-def test_choice_from_another_question_is_refused_and_not_stored(auth_client, user, topics):
+def test_a_value_the_question_did_not_show_is_refused_and_not_stored(auth_client, user, topics):
     test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
-    other = first_item(test, 2)
-    response = auth_client.post(take_url(test), {"position": 1, "q1": [right_id(other)], "action": "save"}, **JSON)
+    beyond = str(len(first_item(test).snapshot["choices"]) + 1)
+    response = auth_client.post(take_url(test), {"position": 1, "q1": [beyond], "action": "save"}, **JSON)
     assert response.status_code == 400
     assert "not one of this question's choices" in response.json()["error"]
     response = auth_client.post(take_url(test), {"position": 1, "q1": ["x"], "action": "next"}, follow=True)
@@ -658,10 +687,12 @@ def test_saving_into_a_finished_test_is_refused(auth_client, user, topics):
     test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
     item = first_item(test)
     services.selftest_finish(user=user, test_id=test.pk)
-    response = auth_client.post(take_url(test), {"position": 1, "q1": [right_id(item)], "action": "save"}, **JSON)
+    response = auth_client.post(take_url(test), {"position": 1, "q1": [right_value(item)], "action": "save"}, **JSON)
     assert response.status_code == 409
     assert "finished" in response.json()["error"]
-    response = auth_client.post(take_url(test), {"position": 1, "q1": [right_id(item)], "action": "next"}, follow=True)
+    response = auth_client.post(
+        take_url(test), {"position": 1, "q1": [right_value(item)], "action": "next"}, follow=True
+    )
     assert response.status_code == 200
     assert "finished" in response.content.decode()
     assert first_item(test).chosen == []
@@ -671,7 +702,7 @@ def test_changing_a_locked_tutor_answer_is_refused(auth_client, user, topics):
     test = new_test(user, topics, count=3)
     item = first_item(test)
     answer(user, test, 1, [wrong_id(item)])
-    response = auth_client.post(take_url(test), {"position": 1, "q1": [right_id(item)], "action": "check"}, **JSON)
+    response = auth_client.post(take_url(test), {"position": 1, "q1": [right_value(item)], "action": "check"}, **JSON)
     assert response.status_code == 409
     item.refresh_from_db()
     assert item.chosen == [wrong_id(item)]
@@ -777,7 +808,7 @@ def test_saving_an_answer_costs_the_same_for_any_test_size(
     topics, _ = make_bank(topics=2, per_topic=size // 2)  # enough rows for an N+1 to show
     test = new_test(user, topics, count=size, mode=mode)
     item = first_item(test, size)
-    data = {"position": size, f"q{size}": ["", wrong_id(item)], "action": "save"}
+    data = {"position": size, f"q{size}": ["", wrong_value(item)], "action": "save"}
     with django_assert_max_num_queries(SAVE_BUDGET[mode]):
         response = auth_client.post(take_url(test), data, **JSON)
     assert response.status_code == 200

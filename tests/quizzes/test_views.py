@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from tests.factories import (
     QuizFactory,
     UserFactory,
     multiple_question,
+    shown_value,
 )
 
 pytestmark = pytest.mark.django_db
@@ -28,14 +30,17 @@ def open_attempt(client, quiz):
     return response, Attempt.objects.get(quiz=quiz, submitted_at__isnull=True)
 
 
-def choice_id(response_row, text):
-    return next(c["id"] for c in response_row.snapshot["choices"] if c["text"] == text)
+def choice_value(response_row, text):
+    """What the page sends for the choice with this text: its value as shown."""
+    choices = response_row.snapshot["choices"]
+    return shown_value(choices, next(c["id"] for c in choices if c["text"] == text))
 
 
 def all_right(attempt):
     data = {"attempt": attempt.pk}
     for r in Response.objects.filter(attempt=attempt):
-        data[f"q{r.position}"] = [c["id"] for c in r.snapshot["choices"] if Decimal(c["fraction"]) > 0]
+        choices = r.snapshot["choices"]
+        data[f"q{r.position}"] = [shown_value(choices, c["id"]) for c in choices if Decimal(c["fraction"]) > 0]
     return data
 
 
@@ -104,6 +109,16 @@ def test_quiz_page_never_contains_answers_fractions_or_feedback(auth_client):
     assert 'type="checkbox"' in html and 'type="radio"' in html
 
 
+def test_quiz_page_values_choices_by_their_place_never_by_id(auth_client):
+    quiz = QuizFactory(questions=3)
+    _, attempt = open_attempt(auth_client, quiz)
+    html = auth_client.get(take_url(quiz)).content.decode()
+    for row in Response.objects.filter(attempt=attempt):
+        values = re.findall(rf'name="q{row.position}" id="q{row.position}-(\d+)" value="(\d+)"', html)
+        count = len(row.snapshot["choices"])
+        assert values == [(str(n), str(n)) for n in range(1, count + 1)]
+
+
 def test_full_journey_submit_shows_review_and_lists_result(auth_client):
     quiz = QuizFactory(questions=2, pass_mark=100)
     section = LessonSectionFactory(slug="dxa", title="The DXA scan")
@@ -112,7 +127,7 @@ def test_full_journey_submit_shows_review_and_lists_result(auth_client):
     _, attempt = open_attempt(auth_client, quiz)
     rows = list(Response.objects.filter(attempt=attempt))
     data = all_right(attempt)
-    data[f"q{rows[0].position}"] = [choice_id(rows[0], "Wrong B")]
+    data[f"q{rows[0].position}"] = [choice_value(rows[0], "Wrong B")]
 
     response = auth_client.post(take_url(quiz), data)
 
@@ -146,7 +161,7 @@ def test_unanswered_questions_get_a_warning_before_submitting(auth_client):
     quiz = QuizFactory(questions=3)
     _, attempt = open_attempt(auth_client, quiz)
     rows = list(Response.objects.filter(attempt=attempt))
-    picked = choice_id(rows[0], "Right")
+    picked = choice_value(rows[0], "Right")
     response = auth_client.post(take_url(quiz), {"attempt": attempt.pk, f"q{rows[0].position}": picked})
     html = response.content.decode()
     assert response.status_code == 200
@@ -177,13 +192,13 @@ def test_non_integer_choice_is_a_clear_error_not_a_500(auth_client, bad):
         assert not attempt.is_submitted
 
 
-def test_choice_from_another_question_is_refused(auth_client):
+def test_a_value_the_question_did_not_show_is_refused(auth_client):
     quiz = QuizFactory(questions=2)
     _, attempt = open_attempt(auth_client, quiz)
     rows = list(Response.objects.filter(attempt=attempt))
-    foreign = choice_id(rows[1], "Right")
+    beyond = str(len(rows[0].snapshot["choices"]) + 1)
     response = auth_client.post(
-        take_url(quiz), {"attempt": attempt.pk, f"q{rows[0].position}": foreign, f"q{rows[1].position}": foreign}
+        take_url(quiz), {"attempt": attempt.pk, f"q{rows[0].position}": beyond, f"q{rows[1].position}": "1"}
     )
     assert response.status_code == 400
     assert "not one of this question" in response.content.decode()
@@ -195,23 +210,23 @@ def test_several_choices_on_a_single_answer_question_are_refused(auth_client):
     _, attempt = open_attempt(auth_client, quiz)
     row = Response.objects.get(attempt=attempt)
     response = auth_client.post(
-        take_url(quiz), {"attempt": attempt.pk, "q1": [choice_id(row, "Right"), choice_id(row, "Wrong A")]}
+        take_url(quiz), {"attempt": attempt.pk, "q1": [choice_value(row, "Right"), choice_value(row, "Wrong A")]}
     )
     assert response.status_code == 400
     assert "Choose only one answer" in response.content.decode()
 
 
-def test_repeated_ids_count_once_and_never_exceed_full_mark(auth_client):
+def test_repeated_choices_count_once_and_never_exceed_full_mark(auth_client):
     quiz = QuizFactory()
     multiple_question(quiz)
     _, attempt = open_attempt(auth_client, quiz)
     row = Response.objects.get(attempt=attempt)
-    right = choice_id(row, "Right 1")
+    right = choice_value(row, "Right 1")
     response = auth_client.post(take_url(quiz), {"attempt": attempt.pk, "q1": [right, right, right]})
     assert response.status_code == 302
     row.refresh_from_db()
     assert row.mark == Decimal("0.5")
-    assert row.chosen == [right]
+    assert row.chosen == [next(c["id"] for c in row.snapshot["choices"] if c["text"] == "Right 1")]
 
 
 def test_missing_question_counts_as_unanswered(auth_client):
