@@ -230,7 +230,7 @@ def _check_save(env: dict[str, str], base: str, take_path: str, cookie: str, tok
     if status != 200:
         raise BenchError(f"POST {take_path} (save) answered {status} {body[:300]}, not 200")
     answer = json.loads(body)
-    if answer != {"saved": True, "position": 1, "answered": True}:
+    if answer != {"saved": True, "position": 1, "answered": True, "pending": False}:
         raise BenchError(f"POST {take_path} (save) answered 200 but {answer}")
     after = _state(env, test["test"])["items"]["1"]
     if before["chosen"] != [] or after["chosen"] != [first_choices[-1]] or after["answered_at"] is None:

@@ -173,11 +173,17 @@ def _selftest_save(request, pk):
     data = form.cleaned_data
     position = data["position"]
     action = data.get("action") or ""
-    # Tutor mode: moving on without pressing "Check answer" still keeps a ticked answer, but
-    # an answered (locked) question shows no inputs and sends nothing.
+    # An answered (locked) tutor question shows no inputs and sends nothing.
     try:
         saved = services.selftest_answer(
-            user=request.user, test_id=pk, position=position, shown=form.shown(), flagged=form.flagged()
+            user=request.user,
+            test_id=pk,
+            position=position,
+            shown=form.shown(),
+            flagged=form.flagged(),
+            # Tutor mode: only "Check answer" marks a choice; saved as it is made (selftest.js),
+            # or carried along by another button, it is kept until checked or the test ends.
+            pending=action != SelfTestAnswerForm.Action.CHECK,
         )
     except ObjectDoesNotExist:
         raise Http404 from None
@@ -188,7 +194,9 @@ def _selftest_save(request, pk):
         status = 400 if isinstance(error, InvalidAnswer) else 409
         return _refuse(request, pk, error.message, status=status, position=position)
     if _wants_json(request):
-        return JsonResponse({"saved": True, "position": saved.position, "answered": saved.answered})
+        return JsonResponse(
+            {"saved": True, "position": saved.position, "answered": saved.answered, "pending": saved.pending}
+        )
     if action == SelfTestAnswerForm.Action.FINISH:
         return redirect("quizzes:selftest_finish", pk=pk)
     target = position

@@ -3,8 +3,9 @@
 Every write that must not be lost or doubled runs in one transaction that first locks the
 self-test row (`select_for_update`; SQLite serialises writers through immediate
 transactions), so two tabs saving at once, or a double-clicked "Finish", cannot interleave.
-The one exception is the most frequent write, a choice in an open timed test: a single
-UPDATE whose own condition refuses a finished test (see _save_timed_choice).
+The one exception is the most frequent write, a choice not marked yet (timed, or tutor before
+"Check answer"): a single UPDATE whose own condition refuses a marked question (see
+_save_open_choice).
 """
 
 from __future__ import annotations
@@ -189,6 +190,7 @@ def _check_answer(kind: str, shown: frozenset[int], chosen: frozenset[int]) -> N
 class SavedAnswer:
     position: int
     answered: bool
+    pending: bool = False  # tutor mode: a choice kept, not yet checked
 
 
 def selftest_answer(
@@ -199,6 +201,7 @@ def selftest_answer(
     chosen: Iterable[int] | None = None,
     shown: Iterable[str] | None = None,
     flagged: bool | None = None,
+    pending: bool = False,
     now: datetime | None = None,
 ) -> SavedAnswer:
     """Save one question's answer and/or its flag.
@@ -208,8 +211,10 @@ def selftest_answer(
     Raises SelfTestItem.DoesNotExist for someone else's test or a position the test does not
     have; SelfTestClosed, DeadlinePassed, InvalidAnswer or AnswerLocked when nothing may be
     stored. Timed tests keep the latest choice until the deadline and are marked at the end.
-    Tutor tests mark the first answer at once, record it in the trainee's progress and lock it.
-    A constant handful of queries, whatever the test's size.
+    Tutor tests mark an answer at once, record it in the trainee's progress and lock it;
+    with `pending` (a choice saved as it is made, before "Check answer") the choice is only
+    kept, and is marked when checked or when the test ends. A constant handful of queries,
+    whatever the test's size.
     """
     now = now or timezone.now()
     sheet = selectors_selftest.answer_sheet(test_id=test_id)
@@ -219,12 +224,14 @@ def selftest_answer(
             raise SelfTestItem.DoesNotExist
         chosen = _ids_of_shown(slot, shown)
     if chosen is not None and flagged is None and slot is not None:
-        saved = _save_timed_choice(
-            user=user, sheet=sheet, slot=slot, position=position, picked=frozenset(chosen), now=now
+        saved = _save_open_choice(
+            user=user, sheet=sheet, slot=slot, position=position, picked=frozenset(chosen), pending=pending, now=now
         )
         if saved is not None:
             return saved
-    return _save_locked(user=user, test_id=test_id, position=position, chosen=chosen, flagged=flagged, now=now)
+    return _save_locked(
+        user=user, test_id=test_id, position=position, chosen=chosen, flagged=flagged, pending=pending, now=now
+    )
 
 
 def _ids_of_shown(slot: selectors_selftest.Slot, shown: Iterable[str]) -> frozenset[int]:
@@ -234,32 +241,40 @@ def _ids_of_shown(slot: selectors_selftest.Slot, shown: Iterable[str]) -> frozen
         raise InvalidAnswer(_("That answer is not one of this question's choices.")) from None
 
 
-def _save_timed_choice(
-    *, user, sheet: selectors_selftest.AnswerSheet, slot: selectors_selftest.Slot, position: int, picked, now
+def _save_open_choice(
+    *, user, sheet: selectors_selftest.AnswerSheet, slot: selectors_selftest.Slot, position: int, picked, pending, now
 ) -> SavedAnswer | None:
-    """The most frequent save, a choice in an open timed test: one UPDATE, and no transaction.
+    """The most frequent save, a choice not marked yet (timed, or tutor before "Check answer"):
+    one UPDATE, and no transaction.
 
     What it checks first never changes once the test is made (its owner, mode, deadline and
     the choices shown), so it comes from the cached answer sheet. The one thing that does
-    change, the test being finished, is the UPDATE's own condition: finishing gives every item
-    a mark, with their rows locked, so an answer lands either before the marking (and counts)
-    or after it (and changes nothing). None when this path does not apply or stored nothing:
-    the caller then takes the locked path, which says why.
+    change, the question being marked (when checked, or when the test is finished), is the
+    UPDATE's own condition: finishing marks every item with their rows locked, so an answer
+    lands either before the marking (and counts) or after it (and changes nothing). None when
+    this path does not apply or stored nothing: the caller then takes the locked path, which
+    says why.
     """
-    if sheet.user_id != user.pk or sheet.mode != SelfTest.Mode.TIMED or is_expired(sheet.deadline, now):
+    timed = sheet.mode == SelfTest.Mode.TIMED
+    if sheet.user_id != user.pk or not (timed or pending) or is_expired(sheet.deadline, now):
         return None
     try:
         _check_answer(slot.kind, frozenset(slot.by_value.values()), picked)
     except InvalidAnswer:
         return None
-    updated = SelfTestItem.objects.filter(pk=slot.item_id, test_id=sheet.test_id, mark__isnull=True).update(
-        chosen=sorted(picked), answered_at=now if picked else None
-    )
-    return SavedAnswer(position=position, answered=bool(picked)) if updated else None
+    fields = {"chosen": sorted(picked)}
+    if timed:
+        fields["answered_at"] = now if picked else None
+    updated = SelfTestItem.objects.filter(pk=slot.item_id, test_id=sheet.test_id, mark__isnull=True).update(**fields)
+    if not updated:
+        return None
+    return SavedAnswer(position=position, answered=timed and bool(picked), pending=not timed and bool(picked))
 
 
 @transaction.atomic
-def _save_locked(*, user, test_id: int, position: int, chosen, flagged: bool | None, now: datetime) -> SavedAnswer:
+def _save_locked(
+    *, user, test_id: int, position: int, chosen, flagged: bool | None, pending: bool, now: datetime
+) -> SavedAnswer:
     """Any save, in a transaction that first locks the test's row (two tabs saving at once)."""
     item = (
         SelfTestItem.objects.select_related("test")
@@ -283,10 +298,13 @@ def _save_locked(*, user, test_id: int, position: int, chosen, flagged: bool | N
             if item.answered_at is not None:
                 if picked and picked != frozenset(item.chosen):
                     raise AnswerLocked(_("You have already answered this question; its answer is locked."))
-            elif picked:
+            elif picked and not pending:
                 item.chosen, item.answered_at = sorted(picked), now
                 item.mark = _mark(snapshot, picked)
                 fields += ["chosen", "answered_at", "mark"]
+            elif picked != frozenset(item.chosen):  # kept until checked, or cleared
+                item.chosen = sorted(picked)
+                fields.append("chosen")
         elif picked != frozenset(item.chosen):
             item.chosen = sorted(picked)
             item.answered_at = now if picked else None
@@ -297,7 +315,8 @@ def _save_locked(*, user, test_id: int, position: int, chosen, flagged: bool | N
     if fields:
         item.save(update_fields=fields)
         _progress_touch(user=user, item=item, now=now, answered="mark" in fields, flag="flagged" in fields)
-    return SavedAnswer(position=item.position, answered=item.answered_at is not None)
+    answered = item.answered_at is not None
+    return SavedAnswer(position=item.position, answered=answered, pending=not answered and bool(item.chosen))
 
 
 def _progress_touch(*, user, item: SelfTestItem, now: datetime, answered: bool, flag: bool) -> None:
@@ -335,7 +354,7 @@ def selftest_finish(*, user, test_id: int, now: datetime | None = None) -> SelfT
     test = SelfTest.objects.select_for_update().get(pk=test_id, user=user)
     if test.is_finished:
         return test
-    # Locking the items too makes a save that is under way (see _save_timed_choice) land first.
+    # Locking the items too makes a save that is under way (see _save_open_choice) land first.
     items = list(test.items.select_for_update().order_by("position"))
     to_record: list[SelfTestItem] = []
     for item in items:

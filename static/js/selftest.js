@@ -1,7 +1,7 @@
-// Self-test page: saves a timed test's answer as soon as it is chosen, keeps the navigator
-// up to date and shows the countdown. Without this script the page still works: every button
-// posts the form, which saves the answer before moving on. The timer is only a display; the
-// server enforces the deadline.
+// Self-test page: saves the answer as soon as it is chosen (in tutor mode it is kept until
+// "Check answer"), keeps the navigator up to date and shows the countdown. Without this script
+// the page still works: every button posts the form, which saves the answer before moving on.
+// The timer is only a display; the server enforces the deadline.
 (function () {
   "use strict";
   var form = document.getElementById("selftest-form");
@@ -10,7 +10,7 @@
   var position = form.dataset.position;
   // Not form.action: the buttons named "action" shadow that property.
   var url = form.getAttribute("action");
-  var autosave = form.dataset.mode === "timed" && form.dataset.locked !== "1";
+  var autosave = form.dataset.locked !== "1";
 
   function say(text, isError) {
     if (!status) return;
@@ -61,7 +61,11 @@
       })
       .then(function (result) {
         if (result.ok && result.body.saved) {
-          say(result.body.answered ? form.dataset.savedText : form.dataset.clearedText, false);
+          if (result.body.pending) {
+            say(form.dataset.pendingText, false);
+          } else {
+            say(result.body.answered ? form.dataset.savedText : form.dataset.clearedText, false);
+          }
           markNavigator(result.body.answered);
         } else {
           say(result.body.error || form.dataset.failedText, true);

@@ -289,3 +289,29 @@ def test_an_answer_picked_after_the_deadline_is_refused_by_the_server(bank, trai
     # The late pick was never stored: no choice, no answer time, marked as unanswered (0).
     assert (second.chosen, second.answered_at, second.mark) == ([], None, Decimal(0))
     assert not QuestionProgress.objects.filter(user=trainee, question_id=second.question_id).exists()
+
+
+def test_tutor_choice_is_saved_when_picked_and_checked_only_on_check(bank, trainee, log_in, live_server, page: Page):
+    from quizzes import services
+
+    topics = list(Topic.objects.filter(slug__in=TOPICS))
+    test = services.selftest_create(user=trainee, topics=topics, pool="all", count=2, mode="tutor")
+    first = test.items.get(position=1)
+    wrong = _pick(first, right=False)
+    log_in(page.context, trainee)
+
+    page.goto(f"{live_server.url}/selftest/{test.pk}/?q=1")
+    page.get_by_label(wrong["text"], exact=True).check()
+    expect(page.locator("#save-status")).to_have_text("Choice saved. Press “Check answer” to see if it is right.")
+    expect(page.locator(".choice-feedback")).to_have_count(0)  # no feedback before checking
+
+    # The tab is closed: the choice is kept, still unchecked.
+    context = page.context
+    page.close()
+    page = context.new_page()
+    page.goto(f"{live_server.url}/selftest/{test.pk}/?q=1")
+    expect(page.get_by_label(wrong["text"], exact=True)).to_be_checked()
+    page.get_by_role("button", name="Check answer").click()
+    expect(page.locator(".choice-feedback").first).to_have_text(wrong["feedback"])
+    expect(page.locator(".choice-feedback")).to_have_count(len(first.snapshot["choices"]) - 1)  # the wrong ones
+    expect(page.locator('input[type="radio"]')).to_have_count(0)  # answered: locked

@@ -334,6 +334,44 @@ def test_tutor_answer_is_marked_recorded_and_locked_at_once(user, topics):
     assert progress.times_seen == 1
 
 
+def test_tutor_choice_saved_before_checking_is_kept_unmarked_and_can_change(user, topics):
+    test = new_test(user, topics)
+    item = first_item(test)
+    saved = answer(user, test, 1, [wrong_id(item)], pending=True)
+    assert (saved.answered, saved.pending) == (False, True)
+    answer(user, test, 1, [right_id(item)], pending=True)  # a change of mind before checking
+    item.refresh_from_db()
+    assert (item.chosen, item.answered_at, item.mark) == ([right_id(item)], None, None)
+    assert not QuestionProgress.objects.filter(user=user).exists()
+    answer(user, test, 1, [right_id(item)])  # "Check answer"
+    item.refresh_from_db()
+    assert item.mark == 1 and item.answered_at is not None
+    with pytest.raises(AnswerLocked):
+        answer(user, test, 1, [wrong_id(item)], pending=True)
+    assert QuestionProgress.objects.get(user=user, question=item.question).times_correct == 1
+
+
+def test_tutor_choice_never_checked_is_marked_when_the_test_ends(user, topics):
+    test = new_test(user, topics)
+    item = first_item(test)
+    answer(user, test, 1, [right_id(item)], pending=True)
+    finished = services.selftest_finish(user=user, test_id=test.pk)
+    item.refresh_from_db()
+    assert item.mark == 1
+    assert finished.score == Decimal(100) / len(test.items.all())  # 1 of the test's questions right
+    assert QuestionProgress.objects.get(user=user, question=item.question).times_seen == 1
+
+
+def test_tutor_choice_saved_before_checking_is_one_query_once_the_sheet_is_cached(
+    user, topics, django_assert_num_queries
+):
+    test = new_test(user, topics)
+    item = first_item(test)
+    answer(user, test, 1, [wrong_id(item)], pending=True)
+    with django_assert_num_queries(1):
+        answer(user, test, 1, [right_id(item)], pending=True)
+
+
 def test_flag_is_kept_on_the_item_and_in_progress(user, topics):
     test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
     item = first_item(test)
@@ -550,6 +588,22 @@ def test_tutor_page_shows_no_feedback_before_answering(auth_client, user, topics
     assert "Check answer" in page
 
 
+def test_tutor_choice_is_saved_as_it_is_made_and_checked_only_on_check(auth_client, user, topics):
+    test = new_test(user, topics, count=3)
+    item = first_item(test)
+    data = {"position": 1, "q1": ["", wrong_value(item)]}
+    response = auth_client.post(take_url(test), {**data, "action": "save"}, **JSON)
+    assert response.json() == {"saved": True, "position": 1, "answered": False, "pending": True}
+    # Reopened (a closed tab, or moving on with Next): the choice is still ticked, not checked.
+    auth_client.post(take_url(test), {**data, "action": "next"})
+    page = auth_client.get(take_url(test, 1)).content.decode()
+    assert f'value="{wrong_value(item)}" checked' in page
+    assert "FEEDBACK-" not in page and 'id="check-answer"' in page
+    auth_client.post(take_url(test), {**data, "action": "check"})
+    page = auth_client.get(take_url(test, 1)).content.decode()
+    assert "Not correct" in page and 'type="radio"' not in page
+
+
 def test_tutor_answer_shows_every_choices_feedback_and_the_explanation(auth_client, user, topics):
     test = new_test(user, topics, count=3)
     item = first_item(test)
@@ -611,7 +665,7 @@ def test_saving_with_javascript_answers_json(auth_client, user, topics):
         take_url(test), {"position": 1, "q1": ["", right_value(item)], "action": "save"}, **JSON
     )
     assert response.status_code == 200
-    assert response.json() == {"saved": True, "position": 1, "answered": True}
+    assert response.json() == {"saved": True, "position": 1, "answered": True, "pending": False}
 
 
 def test_flag_button_toggles_the_flag(auth_client, user, topics):
@@ -808,7 +862,9 @@ def test_saving_an_answer_costs_the_same_for_any_test_size(
     topics, _ = make_bank(topics=2, per_topic=size // 2)  # enough rows for an N+1 to show
     test = new_test(user, topics, count=size, mode=mode)
     item = first_item(test, size)
-    data = {"position": size, f"q{size}": ["", wrong_value(item)], "action": "save"}
+    # Tutor: "Check answer", the costlier save (it marks the answer and records it in progress).
+    action = "save" if mode == SelfTest.Mode.TIMED else "check"
+    data = {"position": size, f"q{size}": ["", wrong_value(item)], "action": action}
     with django_assert_max_num_queries(SAVE_BUDGET[mode]):
         response = auth_client.post(take_url(test), data, **JSON)
     assert response.status_code == 200
