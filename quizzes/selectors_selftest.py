@@ -129,6 +129,14 @@ def answer_sheet(*, test_id: int) -> AnswerSheet | None:
     return sheet
 
 
+def forget_answer_sheet(*, test_id: int) -> None:
+    """Drop any sheet cached under a new test's id: one left by a database that was recreated
+    while the shared cache (or this worker) kept running would describe another test."""
+    key = _answer_sheet_key(test_id)
+    caches["local"].delete(key)
+    cache.delete(key)
+
+
 def _read_answer_sheet(test_id: int) -> AnswerSheet | None:
     rows = list(
         SelfTestItem.objects.filter(test_id=test_id).values_list(

@@ -91,6 +91,7 @@ def selftest_new(request):
                     _("Only %(drawn)s questions matched your choices, so your test has %(drawn)s.") % {"drawn": drawn},
                 )
             return redirect(_take_url(test, 1))
+    services.selftest_finish_all_expired(user=request.user)  # not offered as open tests any longer
     tests = selectors_selftest.selftest_list_for_user(user=request.user, limit=5)
     context = {"form": form, "open_tests": [t for t in tests if not t.is_finished]}
     return render(request, "quizzes/selftest/selftest_new.html", context, status=400 if form.errors else 200)
@@ -273,7 +274,9 @@ def selftest_review(request, pk):
 @learner_required
 @require_http_methods(["GET"])
 def progress(request):
-    board = selectors_selftest.dashboard(user=request.user, now=timezone.now())
+    now = timezone.now()
+    services.selftest_finish_all_expired(user=request.user, now=now)  # not listed as open any longer
+    board = selectors_selftest.dashboard(user=request.user, now=now)
     return render(request, "quizzes/selftest/progress.html", {"board": board})
 
 
@@ -314,7 +317,7 @@ def review_queue(request):
         except SelfTestError as error:
             messages.info(request, error.message)
             return redirect("quizzes:review_queue")
-        return redirect(_take_url(test, 1))
+        return redirect(_take_url(test))  # a session already open resumes where it was left
     queue = selectors_selftest.review_queue(user=request.user, now=timezone.now())
     boxes = [(box, spaced.INTERVAL_DAYS[box], count) for box, count in queue.boxes.items()]
     return render(request, "quizzes/selftest/review_queue.html", {"queue": queue, "boxes": boxes})

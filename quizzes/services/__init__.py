@@ -16,6 +16,7 @@ from .selftest import (
     selftest_answer,
     selftest_create,
     selftest_finish,
+    selftest_finish_all_expired,
     selftest_finish_if_expired,
 )
 
@@ -37,5 +38,6 @@ __all__ = [
     "selftest_answer",
     "selftest_create",
     "selftest_finish",
+    "selftest_finish_all_expired",
     "selftest_finish_if_expired",
 ]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -107,6 +108,7 @@ def _create(
             )
             for position, question in enumerate(ordered, start=1)
         )
+    selectors_selftest.forget_answer_sheet(test_id=test.pk)
     return test
 
 
@@ -154,24 +156,34 @@ def _empty_pool_message(pool: str) -> str:
 
 
 def review_session_start(*, user, rng: random.Random | None = None, now: datetime | None = None) -> SelfTest:
-    """A spaced-review session: the due questions (longest overdue first, in random order), tutor mode."""
+    """A spaced-review session: the due questions (longest overdue first, in random order), tutor mode.
+
+    A trainee has at most one open session: while one is open it is returned instead (a second
+    one would ask the same questions, and answering them twice would move them twice).
+    """
     rng = rng or random.Random()
     now = now or timezone.now()
-    ids = selectors_selftest.review_due_question_ids(user=user, now=now)
-    if not ids:
-        raise EmptyPool(_("No questions are due for review right now."))
-    rng.shuffle(ids)
-    return _create(
-        user=user,
-        question_ids=ids,
-        kind=SelfTest.Kind.REVIEW,
-        mode=SelfTest.Mode.TUTOR,
-        pool=SelfTest.Pool.ALL,
-        topics=(),
-        seconds_per_question=90,
-        rng=rng,
-        now=now,
-    )
+    with transaction.atomic():
+        # One start at a time per trainee: a double click waits here, then finds the first session.
+        get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
+        open_session = SelfTest.objects.filter(user=user, kind=SelfTest.Kind.REVIEW, finished_at__isnull=True).first()
+        if open_session is not None:
+            return open_session
+        ids = selectors_selftest.review_due_question_ids(user=user, now=now)
+        if not ids:
+            raise EmptyPool(_("No questions are due for review right now."))
+        rng.shuffle(ids)
+        return _create(
+            user=user,
+            question_ids=ids,
+            kind=SelfTest.Kind.REVIEW,
+            mode=SelfTest.Mode.TUTOR,
+            pool=SelfTest.Pool.ALL,
+            topics=(),
+            seconds_per_question=90,
+            rng=rng,
+            now=now,
+        )
 
 
 def _mark(snapshot: dict, chosen) -> Decimal:
@@ -403,3 +415,15 @@ def selftest_finish_if_expired(*, user, test: SelfTest, now: datetime | None = N
     finished = selftest_finish(user=user, test_id=test.pk, now=now)
     test.finished_at, test.score = finished.finished_at, finished.score
     return True
+
+
+def selftest_finish_all_expired(*, user, now: datetime | None = None) -> int:
+    """Finish each of the trainee's timed tests whose time is over (before a page lists them
+    as open); how many there were. One query when there are none."""
+    now = now or timezone.now()
+    # is_expired, as a query: the deadline plus the grace is in the past.
+    expired = SelfTest.objects.filter(user=user, finished_at__isnull=True, deadline__lt=now - DEADLINE_GRACE)
+    ids = list(expired.values_list("pk", flat=True))
+    for test_id in ids:
+        selftest_finish(user=user, test_id=test_id, now=now)
+    return len(ids)

@@ -105,6 +105,21 @@ def test_dashboard_shows_review_due_and_open_tests(auth_client, user):
     assert reverse("quizzes:selftest_take", args=[open_test.pk]) in page
 
 
+def test_dashboard_finishes_an_expired_test_instead_of_listing_it_as_open(auth_client, user):
+    topics, _ = make_bank(topics=1, per_topic=5)
+    expired = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
+    item = expired.items.get(position=1)
+    services.selftest_answer(user=user, test_id=expired.pk, position=1, chosen=[wrong_id(item)])
+    SelfTest.objects.filter(pk=expired.pk).update(deadline=timezone.now() - timedelta(minutes=5))
+    page = auth_client.get(PROGRESS).content.decode()
+    assert f'href="{reverse("quizzes:selftest_take", args=[expired.pk])}"' not in page  # not open
+    assert reverse("quizzes:selftest_review", args=[expired.pk]) in page  # but finished, with its review
+    expired.refresh_from_db()
+    assert expired.is_finished
+    assert "Review due (0)" in page  # the wrong answer is now in the review, due tomorrow
+    assert QuestionProgress.objects.get(user=user, question_id=item.question_id).box == 1
+
+
 def test_dashboard_for_a_new_trainee_works(auth_client):
     make_bank(topics=2, per_topic=3)
     response = auth_client.get(PROGRESS)
@@ -119,9 +134,9 @@ def test_dashboard_queries_do_not_grow_with_history(auth_client, user, django_as
         finish_timed(user, topics[n : n + 1], right=n % 5, count=5)
         finish_timed(UserFactory(), topics[n : n + 1], right=2, count=5)
     new_test(user, topics, count=5)
-    # session, user, permissions, bank topics with counts, everyone's progress per topic,
-    # due count, latest tests
-    with django_assert_max_num_queries(7):
+    # session, user, permissions, expired tests to finish (none), bank topics with counts,
+    # everyone's progress per topic, due count, latest tests
+    with django_assert_max_num_queries(8):
         response = auth_client.get(PROGRESS)
     assert response.status_code == 200
     for name in ("topic-scores", "bank-coverage"):
@@ -196,9 +211,22 @@ def test_review_session_holds_the_due_questions_in_tutor_mode(auth_client, user)
     make_due(UserFactory(), questions[4:6])
     response = auth_client.post(REVIEW)
     test = SelfTest.objects.get(user=user)
-    assert response["Location"] == take_url(test, 1)
+    assert response["Location"] == take_url(test)
     assert (test.kind, test.mode, test.deadline) == ("review", "tutor", None)
     assert set(test.items.values_list("question_id", flat=True)) == {q.id for q in questions[:4]}
+
+
+def test_starting_a_review_again_resumes_the_open_session_instead_of_a_second(auth_client, user):
+    _, questions = make_bank(topics=1, per_topic=3)
+    make_due(user, questions)
+    first = auth_client.post(REVIEW)
+    again = auth_client.post(REVIEW)  # a double click, or the page opened again
+    test = SelfTest.objects.get(user=user)
+    assert first["Location"] == again["Location"] == take_url(test)
+    services.selftest_finish(user=user, test_id=test.pk)
+    make_due(user, questions)
+    auth_client.post(REVIEW)
+    assert SelfTest.objects.filter(user=user, kind="review").count() == 2  # a new one once it is finished
 
 
 def test_review_with_nothing_due_explains(auth_client, user):

@@ -246,6 +246,29 @@ def test_answer_sheet_holds_what_never_changes_and_is_cached(user, topics, djang
     assert selectors_selftest.answer_sheet(test_id=test.pk + 1000) is None
 
 
+def test_a_new_test_never_meets_a_sheet_cached_under_its_id(user, topics):
+    """A database recreated under a running cache: a stale sheet for the new test's id is dropped."""
+    from django.core.cache import cache, caches
+    from django.db.models.signals import post_save
+
+    def leave_a_stale_sheet(sender, instance, created, **kwargs):
+        stale = selectors_selftest.AnswerSheet(
+            test_id=instance.pk, user_id=user.pk, mode="timed", deadline=None, slots={}
+        )
+        for store in (cache, caches["local"]):
+            store.set(f"selftest:{instance.pk}:sheet:v2", stale)
+
+    post_save.connect(leave_a_stale_sheet, sender=SelfTest, dispatch_uid="stale-sheet")
+    try:
+        test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    finally:
+        post_save.disconnect(dispatch_uid="stale-sheet", sender=SelfTest)
+    item = first_item(test)
+    assert selectors_selftest.answer_sheet(test_id=test.pk).slots[1].item_id == item.pk
+    answer(user, test, 1, [right_id(item)])
+    assert first_item(test).chosen == [right_id(item)]
+
+
 def test_cached_sheet_lets_no_answer_into_a_finished_test(user, topics):
     test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
     item = first_item(test)
