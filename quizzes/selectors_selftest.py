@@ -68,7 +68,8 @@ def selftest_get_for_user(*, pk: int, user) -> SelfTest:
 
 @dataclass(frozen=True)
 class ItemState:
-    """What the navigator shows of one question: answered, flagged."""
+    """What the navigator shows of one question: answered (a choice is stored, checked or
+    not in tutor mode), flagged."""
 
     position: int
     answered: bool
@@ -155,8 +156,8 @@ def _read_answer_sheet(test_id: int) -> AnswerSheet | None:
 
 def selftest_item_states(*, test: SelfTest) -> list[ItemState]:
     """Every question's state in position order, without the snapshots (one query)."""
-    rows = test.items.order_by("position").values_list("position", "answered_at", "flagged")
-    return [ItemState(position=p, answered=a is not None, flagged=f) for p, a, f in rows]
+    rows = test.items.order_by("position").values_list("position", "chosen", "flagged")
+    return [ItemState(position=p, answered=bool(chosen), flagged=f) for p, chosen, f in rows]
 
 
 def selftest_item(*, test: SelfTest, position: int) -> SelfTestItem:
@@ -192,7 +193,7 @@ def selftest_list_for_user(*, user, limit: int = 10) -> list[SelfTest]:
         SelfTest.objects.filter(user=user)
         .annotate(
             question_count=Count("items"),
-            answered_count=Count("items", filter=Q(items__answered_at__isnull=False)),
+            answered_count=Count("items", filter=~Q(items__chosen=[])),
         )
         .order_by("-created_at", "-id")[:limit]
     )

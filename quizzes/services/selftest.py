@@ -201,8 +201,8 @@ def _check_answer(kind: str, shown: frozenset[int], chosen: frozenset[int]) -> N
 @dataclass(frozen=True)
 class SavedAnswer:
     position: int
-    answered: bool
-    pending: bool = False  # tutor mode: a choice kept, not yet checked
+    answered: bool  # a choice is stored
+    pending: bool = False  # tutor mode: and it is not checked yet
 
 
 def selftest_answer(
@@ -280,7 +280,7 @@ def _save_open_choice(
     updated = SelfTestItem.objects.filter(pk=slot.item_id, test_id=sheet.test_id, mark__isnull=True).update(**fields)
     if not updated:
         return None
-    return SavedAnswer(position=position, answered=timed and bool(picked), pending=not timed and bool(picked))
+    return SavedAnswer(position=position, answered=bool(picked), pending=not timed and bool(picked))
 
 
 @transaction.atomic
@@ -327,8 +327,8 @@ def _save_locked(
     if fields:
         item.save(update_fields=fields)
         _progress_touch(user=user, item=item, now=now, answered="mark" in fields, flag="flagged" in fields)
-    answered = item.answered_at is not None
-    return SavedAnswer(position=item.position, answered=answered, pending=not answered and bool(item.chosen))
+    checked = test.mode == SelfTest.Mode.TIMED or item.answered_at is not None
+    return SavedAnswer(position=item.position, answered=bool(item.chosen), pending=bool(item.chosen) and not checked)
 
 
 def _progress_touch(*, user, item: SelfTestItem, now: datetime, answered: bool, flag: bool) -> None:

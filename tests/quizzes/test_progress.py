@@ -99,10 +99,13 @@ def test_dashboard_shows_review_due_and_open_tests(auth_client, user):
     finish_timed(user, topics, right=2, count=5)  # 3 wrong: due tomorrow
     QuestionProgress.objects.filter(user=user, box=1).update(due_at=timezone.now() - timedelta(minutes=1))
     open_test = new_test(user, topics, count=3)
+    item = open_test.items.get(position=1)
+    services.selftest_answer(user=user, test_id=open_test.pk, position=1, chosen=[right_id(item)], pending=True)
     page = auth_client.get(PROGRESS).content.decode()
     assert "Review due (3)" in page
     assert reverse("quizzes:review_queue") in page
     assert reverse("quizzes:selftest_take", args=[open_test.pk]) in page
+    assert "1 of 3 answered" in page  # a tutor choice not checked yet counts as answered
 
 
 def test_dashboard_finishes_an_expired_test_instead_of_listing_it_as_open(auth_client, user):

@@ -361,7 +361,7 @@ def test_tutor_choice_saved_before_checking_is_kept_unmarked_and_can_change(user
     test = new_test(user, topics)
     item = first_item(test)
     saved = answer(user, test, 1, [wrong_id(item)], pending=True)
-    assert (saved.answered, saved.pending) == (False, True)
+    assert (saved.answered, saved.pending) == (True, True)
     answer(user, test, 1, [right_id(item)], pending=True)  # a change of mind before checking
     item.refresh_from_db()
     assert (item.chosen, item.answered_at, item.mark) == ([right_id(item)], None, None)
@@ -616,12 +616,15 @@ def test_tutor_choice_is_saved_as_it_is_made_and_checked_only_on_check(auth_clie
     item = first_item(test)
     data = {"position": 1, "q1": ["", wrong_value(item)]}
     response = auth_client.post(take_url(test), {**data, "action": "save"}, **JSON)
-    assert response.json() == {"saved": True, "position": 1, "answered": False, "pending": True}
+    assert response.json() == {"saved": True, "position": 1, "answered": True, "pending": True}
     # Reopened (a closed tab, or moving on with Next): the choice is still ticked, not checked.
     auth_client.post(take_url(test), {**data, "action": "next"})
     page = auth_client.get(take_url(test, 1)).content.decode()
     assert f'value="{wrong_value(item)}" checked' in page
     assert "FEEDBACK-" not in page and 'id="check-answer"' in page
+    # Not checked, but answered: the navigator and the finish page count it.
+    finish = auth_client.get(reverse("quizzes:selftest_finish", args=[test.pk]))
+    assert (finish.context["answered"], finish.context["unanswered"]) == (1, [2, 3])
     auth_client.post(take_url(test), {**data, "action": "check"})
     page = auth_client.get(take_url(test, 1)).content.decode()
     assert "Not correct" in page and 'type="radio"' not in page
