@@ -8,6 +8,17 @@ from . import grading
 from .snapshots import choice_ids_by_value
 
 
+def shown_choice_field(choices, **kwargs) -> forms.TypedMultipleChoiceField:
+    """A field for a question's choices as shown: it takes the values the page gave them
+    (snapshots.shown_choices) and cleans to the choice ids behind them."""
+    ids = choice_ids_by_value(choices)
+    return forms.TypedMultipleChoiceField(
+        choices=[(value, c["text"]) for value, c in zip(ids, choices, strict=True)],
+        coerce=ids.__getitem__,
+        **kwargs,
+    )
+
+
 class QuizAnswerForm(forms.Form):
     """Parses and checks a quiz submission; scoring stays in grading.py.
 
@@ -30,10 +41,8 @@ class QuizAnswerForm(forms.Form):
         self.responses = list(responses)
         for response in self.responses:
             snapshot = response.snapshot
-            ids = choice_ids_by_value(snapshot["choices"])
-            self.fields[self.field_name(response.position)] = forms.TypedMultipleChoiceField(
-                choices=[(value, c["text"]) for value, c in zip(ids, snapshot["choices"], strict=True)],
-                coerce=ids.__getitem__,
+            self.fields[self.field_name(response.position)] = shown_choice_field(
+                snapshot["choices"],
                 required=False,
                 label=_("Question %(number)s") % {"number": response.position},
                 error_messages={"invalid_choice": _("That answer is not one of this question's choices.")},

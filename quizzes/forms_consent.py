@@ -5,7 +5,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from . import grading
-from .snapshots import choice_ids_by_value
+from .forms import shown_choice_field
 from .teachback import Ask
 
 
@@ -41,10 +41,8 @@ class ConsentAnswerForm(forms.Form):
         super().__init__(data, initial={"ask": token})
         self.token = token
         self.multiple = question["kind"] == grading.Kind.MULTIPLE
-        ids = choice_ids_by_value(choices)
-        self.fields["choice"] = forms.TypedMultipleChoiceField(
-            choices=[(value, c["text"]) for value, c in zip(ids, choices, strict=True)],
-            coerce=ids.__getitem__,
+        self.fields["choice"] = shown_choice_field(
+            choices,
             error_messages={
                 "required": _("Please choose an answer."),
                 "invalid_choice": _("Please choose one of the answers shown."),

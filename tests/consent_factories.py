@@ -24,7 +24,7 @@ from quizzes.models import (
 )
 from quizzes.selectors import record_next_ask
 from quizzes.services.consent import IssuedAccess
-from quizzes.snapshots import choice_ids_by_value
+from tests.factories import shown_value
 
 
 @dataclass
@@ -149,9 +149,8 @@ def chosen_for(content: dict, question_name: str, *, right: bool) -> frozenset[i
 
 def shown_values(record: ConsentRecord, ask, ids) -> list[str]:
     """What the check page sends for the choices `ids` of this ask: their values as shown."""
-    question = consent_content.question(record.content, ask.question)
-    by_id = {i: v for v, i in choice_ids_by_value(consent_content.choices_in_order(record.pk, ask, question)).items()}
-    return sorted(by_id[i] for i in ids)
+    shown = consent_content.choices_in_order(record.pk, ask, consent_content.question(record.content, ask.question))
+    return sorted(shown_value(shown, i) for i in ids)
 
 
 def next_ask(record: ConsentRecord):

@@ -191,9 +191,13 @@ def _mark(snapshot: dict, chosen) -> Decimal:
     return grading.question_mark(snapshot_key(snapshot), chosen)
 
 
+def _not_a_choice() -> InvalidAnswer:
+    return InvalidAnswer(_("That answer is not one of this question's choices."))
+
+
 def _check_answer(kind: str, shown: frozenset[int], chosen: frozenset[int]) -> None:
     if not chosen <= shown:
-        raise InvalidAnswer(_("That answer is not one of this question's choices."))
+        raise _not_a_choice()
     if kind != grading.Kind.MULTIPLE and len(chosen) > 1:
         raise InvalidAnswer(_("Choose only one answer for this question."))
 
@@ -250,7 +254,7 @@ def _ids_of_shown(slot: selectors_selftest.Slot, shown: Iterable[str]) -> frozen
     try:
         return frozenset(slot.by_value[value] for value in shown)
     except KeyError:
-        raise InvalidAnswer(_("That answer is not one of this question's choices.")) from None
+        raise _not_a_choice() from None
 
 
 def _save_open_choice(
