@@ -37,9 +37,10 @@ test: install-dev  ## Run the whole suite (browser tests included when Chromium 
 test-quick: install-dev  ## Everything but the browser tests
 	$(BIN)/python -m pytest -q -m "not browser"
 
-lint: install-dev  ## ruff check and ruff format --check
+lint: install-dev  ## ruff check, ruff format --check and the import contracts (pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-dev  ## Fix what ruff can fix and format the code
 	$(BIN)/ruff check --fix .

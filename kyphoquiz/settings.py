@@ -104,7 +104,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # CACHE_URL at Redis (redis://127.0.0.1:6379/1) to share the cache between workers.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kyphoquiz")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "quizzes.cache.RedisCache"  # reuses its Redis client
+    CACHES["default"]["BACKEND"] = "kyphoquiz.redis_cache.RedisCache"  # reuses its Redis client
 # Each worker's own memory, in front of the default cache, for small values that never change
 # once written (a self-test's answer sheet): read without a round trip to Redis.
 CACHES["local"] = {
@@ -144,7 +144,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "quizzes.views_consent.locked_out"  # patients get a page of their own
+AXES_LOCKOUT_CALLABLE = "quizzes.consent.patient_views.locked_out"  # patients get a page of their own
 
 # INTERNATIONALIZATION
 

@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from . import views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/", include("quizzes.account_urls")),
+    path("accounts/", include("quizzes.accounts.urls")),
+    path("healthz", views.healthz, name="healthz"),
     path("", include("quizzes.urls")),
 ]

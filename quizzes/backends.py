@@ -1,4 +1,4 @@
-import secrets
+"""Authentication backends: patients by link or code, everyone else with a cached user and permissions."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend
@@ -6,6 +6,9 @@ from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.db.models import Q
+
+from . import cache as keys
+from .consent.services import enrolment_authenticate
 
 
 class EnrolmentBackend(BaseBackend):
@@ -18,32 +21,11 @@ class EnrolmentBackend(BaseBackend):
     def authenticate(self, request, consent_token=None, consent_code=None, **kwargs):
         if not consent_token and not consent_code:
             return None
-        from .services import enrolment_authenticate
-
         enrolment = enrolment_authenticate(token=consent_token, code=consent_code)
         return enrolment.user if enrolment is not None else None
 
     def get_user(self, user_id):
         return get_user_model().objects.filter(pk=user_id, is_active=True).first()
-
-
-# How long a worker may go on using a cached user or permission set. Saving the user or changing
-# a role outdates them at once; with a per-process cache, other workers catch up within this.
-PERMISSIONS_SECONDS = 60
-_GENERATION_KEY = "perms:generation"
-
-
-def user_cache_key(user_id) -> str:
-    return f"user:{user_id}"
-
-
-def _permissions_key(user_id) -> str:
-    return f"perms:{user_id}"
-
-
-def permissions_changed() -> None:
-    """Outdate every cached permission set (a role, group or permission changed)."""
-    cache.set(_GENERATION_KEY, secrets.token_hex(8), None)
 
 
 class ModelBackend(DjangoModelBackend):
@@ -54,38 +36,41 @@ class ModelBackend(DjangoModelBackend):
     read under and the user's superuser status, and is used only while both still hold.
     """
 
+    # Our own attribute, not Django's private `_perm_cache`: `get_all_permissions` below is the
+    # only reader, so no Django upgrade can change what it means.
+    PERMS_ATTRIBUTE = "_kyphoquiz_perms"
+
     def get_user(self, user_id):
         """The signed-in user, from the cache when it holds them (dropped on every save of the user)."""
-        key, perms_key = user_cache_key(user_id), _permissions_key(user_id)
-        found = cache.get_many([key, perms_key, _GENERATION_KEY])
+        key, perms_key = keys.user_key(user_id), keys.permissions_key(user_id)
+        found = cache.get_many([key, perms_key, keys.PERMISSIONS_GENERATION_KEY])
         user = found.get(key)
         if user is None:
             user = super().get_user(user_id)
             if user is not None:
-                cache.set(key, user, PERMISSIONS_SECONDS)
+                cache.set(key, user, keys.USER_SECONDS)
         if user is None or not self.user_can_authenticate(user):
             return None
-        perms = self._valid_permissions(user, found.get(perms_key), found.get(_GENERATION_KEY))
+        perms = self._valid_permissions(user, found.get(perms_key), found.get(keys.PERMISSIONS_GENERATION_KEY))
         if perms is not None:
-            user._perm_cache = perms
+            setattr(user, self.PERMS_ATTRIBUTE, perms)
         return user
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
-        if not hasattr(user_obj, "_perm_cache"):
-            key = _permissions_key(user_obj.pk)
-            found = cache.get_many([key, _GENERATION_KEY])
-            generation = found.get(_GENERATION_KEY)
+        perms = getattr(user_obj, self.PERMS_ATTRIBUTE, None)
+        if perms is None:
+            key = keys.permissions_key(user_obj.pk)
+            found = cache.get_many([key, keys.PERMISSIONS_GENERATION_KEY])
+            generation = found.get(keys.PERMISSIONS_GENERATION_KEY)
             perms = self._valid_permissions(user_obj, found.get(key), generation)
             if perms is None:
-                if generation is None:
-                    cache.add(_GENERATION_KEY, secrets.token_hex(8), None)
-                    generation = cache.get(_GENERATION_KEY)
+                generation = generation or keys.permissions_generation()
                 perms = self._read_permissions(user_obj)
-                cache.set(key, (generation, user_obj.is_superuser, perms), PERMISSIONS_SECONDS)
-            user_obj._perm_cache = perms
-        return user_obj._perm_cache
+                cache.set(key, (generation, user_obj.is_superuser, perms), keys.USER_SECONDS)
+            setattr(user_obj, self.PERMS_ATTRIBUTE, perms)
+        return perms
 
     @staticmethod
     def _valid_permissions(user_obj, entry, generation) -> set[str] | None:

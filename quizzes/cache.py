@@ -1,28 +1,123 @@
-"""Django's Redis cache, reusing one client per connection pool.
+"""Every cache key, generation and "forget" call, in one place.
 
-Django's own backend builds a new `redis.Redis` client for every cache call; with redis-py 8
-that costs about 0.2 ms each, more than the call itself on a local Redis. The client is
-thread-safe and holds no per-call state, so one per pool serves every call.
+What is cached, and what outdates it:
+
+- the signed-in user (`user:<id>`): dropped on every save or delete of the user row;
+- each user's permission set (`perms:<id>`): stored with the permissions *generation*, which any
+  change to roles, groups or permissions replaces, outdating every set at once;
+- a learner's quiz page for an open attempt (`quizpage:...`): dropped when they start or submit
+  an attempt, and outdated when anything in the quiz changes (the quiz's generation);
+- a self-test's answer sheet (`selftest:<id>:sheet`): never changes once the test is made, so it
+  is kept in the worker's memory and in the shared cache; dropped only under a new test's id.
+
+Services and signals call the `forget_*` functions here; nothing else builds a key.
 """
 
-from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache, caches
+
+# How long a worker may go on using a cached user or permission set. Saving the user or changing
+# a role outdates them at once; with a per-process cache, other workers catch up within this.
+USER_SECONDS = 60
+QUIZ_PAGE_SECONDS = 60 * 60 * 24
+ANSWER_SHEET_SECONDS = 3600
+
+PERMISSIONS_GENERATION_KEY = "perms:generation"
 
 
-class RedisCacheClient(DjangoRedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
+def _new_generation() -> str:
+    return secrets.token_hex(8)
 
 
-class RedisCache(DjangoRedisCache):
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = RedisCacheClient
+# Users and permissions ------------------------------------------------------------------------
+
+
+def user_key(user_id) -> str:
+    return f"user:{user_id}"
+
+
+def permissions_key(user_id) -> str:
+    return f"perms:{user_id}"
+
+
+def permissions_generation() -> str:
+    """The current permissions generation, made on first use."""
+    generation = cache.get(PERMISSIONS_GENERATION_KEY)
+    if generation is None:
+        cache.add(PERMISSIONS_GENERATION_KEY, _new_generation(), None)
+        generation = cache.get(PERMISSIONS_GENERATION_KEY)
+    return generation
+
+
+def forget_user(user_id) -> None:
+    """A cached user must not outlive a change to the row (a new password, deactivation)."""
+    cache.delete(user_key(user_id))
+
+
+def forget_all_permissions() -> None:
+    """Outdate every cached permission set (a role, group or permission changed)."""
+    cache.set(PERMISSIONS_GENERATION_KEY, _new_generation(), None)
+
+
+# Quiz pages ---------------------------------------------------------------------------------------
+
+
+def quiz_page_key(user_id: int, slug: str, language: str) -> str:
+    # Bump the number when the page's HTML changes shape, so that no old page is served.
+    return f"quizpage:4:{user_id}:{slug}:{language}"
+
+
+def quiz_generation_key(slug: str) -> str:
+    return f"quizgen:{slug}"
+
+
+def quiz_generation_ensure(slug: str) -> None:
+    """Make the quiz's generation if it has none yet (read it before rendering a page)."""
+    cache.add(quiz_generation_key(slug), _new_generation(), None)
+
+
+def forget_learner_page(*, user_id: int, slug: str) -> None:
+    """Drop a learner's cached page for a quiz (in every language) once their attempt changes."""
+    cache.delete_many([quiz_page_key(user_id, slug, code) for code, _name in settings.LANGUAGES])
+
+
+def forget_quiz_pages(*, slug: str) -> None:
+    """Outdate every learner's cached page for a quiz whose content or settings changed."""
+    cache.set(quiz_generation_key(slug), _new_generation(), None)
+
+
+# Self-test answer sheets --------------------------------------------------------------------------
+
+
+def _answer_sheet_key(test_id: int) -> str:
+    # Bump the version when the sheet changes shape, so that no old entry is unpickled.
+    return f"selftest:{test_id}:sheet:v2"
+
+
+def answer_sheet_get(test_id: int, read):
+    """The test's answer sheet from the worker's memory, else the shared cache, else `read()`
+    (stored in both); None when `read()` finds no such test."""
+    key = _answer_sheet_key(test_id)
+    local = caches["local"]
+    sheet = local.get(key)
+    if sheet is None:
+        sheet = cache.get(key)
+        if sheet is None:
+            sheet = read()
+            if sheet is None:
+                return None
+            cache.set(key, sheet, ANSWER_SHEET_SECONDS)
+        local.set(key, sheet, ANSWER_SHEET_SECONDS)
+    return sheet
+
+
+def forget_answer_sheet(*, test_id: int) -> None:
+    """Drop any sheet cached under a new test's id: one left by a database that was recreated
+    while the shared cache (or this worker) kept running would describe another test."""
+    key = _answer_sheet_key(test_id)
+    caches["local"].delete(key)
+    cache.delete(key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.apps import apps
+from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
@@ -54,3 +55,17 @@ def staff_name(user) -> str:
 
 def _on_post_migrate(sender, **kwargs):
     roles_sync()
+
+
+# Quizzes, results and self-tests are for learners with the trainee permission; patients have
+# their own pathway and are refused there with 403.
+learner_required = permission_required("quizzes.take_quiz", raise_exception=True)
+
+
+def staff_only(perm: str):
+    """Login first (anonymous visitors go to the login page), then the permission or 403."""
+
+    def decorate(view):
+        return login_required(permission_required(perm, raise_exception=True)(view))
+
+    return decorate

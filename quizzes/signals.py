@@ -2,14 +2,12 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .backends import permissions_changed, user_cache_key
+from . import cache
 from .models import Choice, Question, Quiz
-from .rendering import forget_quiz_pages
 
 
 def _changed(quiz_id) -> None:
@@ -17,13 +15,13 @@ def _changed(quiz_id) -> None:
     Quiz.objects.filter(pk=quiz_id).update(content_version=F("content_version") + 1)
     slug = Quiz.objects.filter(pk=quiz_id).values_list("slug", flat=True).first()
     if slug is not None:
-        forget_quiz_pages(slug=slug)
+        cache.forget_quiz_pages(slug=slug)
 
 
 @receiver([post_save, post_delete], sender=Quiz, dispatch_uid="quiz_pages_on_quiz")
 def _quiz_changed(sender, instance, **kwargs):
     # Title, description, pass mark or publication changed: the page shows them.
-    forget_quiz_pages(slug=instance.slug)
+    cache.forget_quiz_pages(slug=instance.slug)
 
 
 @receiver([post_save, post_delete], sender=Question, dispatch_uid="quiz_version_on_question")
@@ -45,11 +43,11 @@ def _choice_changed(sender, instance, **kwargs):
 @receiver(post_delete, sender=Permission, dispatch_uid="perms_on_permission_delete")
 def _roles_changed(sender, **kwargs):
     # Cached permission sets (backends.ModelBackend) must not outlive a role change.
-    permissions_changed()
+    cache.forget_all_permissions()
 
 
 @receiver([post_save, post_delete], sender=get_user_model(), dispatch_uid="cached_user_on_save")
 def _user_changed(sender, instance, **kwargs):
     # A cached user (backends.ModelBackend.get_user) must not outlive a change to the row:
     # a new password, deactivation, a last-login stamp.
-    cache.delete(user_cache_key(instance.pk))
+    cache.forget_user(instance.pk)

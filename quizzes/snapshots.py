@@ -1,13 +1,17 @@
-"""The frozen copy of a question that an attempt keeps: one place for its shape."""
+"""The frozen copy of a question that an attempt keeps: one place for its shape, for how a page
+shows its choices before the answer is in, and for how a review shows them after."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import random
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from . import grading
+from django import forms
+
 from .models import Question
+from .rules import grading
 
 
 def question_snapshot(question: Question, choice_order: list[int] | None = None) -> dict[str, Any]:
@@ -40,6 +44,20 @@ def question_snapshot(question: Question, choice_order: list[int] | None = None)
     }
 
 
+def choice_order(question: Question, rng: random.Random, *, shuffle: bool = True) -> list[int]:
+    """The order a question's choices are shown in (ids): shuffled, except true/false, which
+    always reads "True", then "False"."""
+    order = [c.id for c in question.choices.all()]
+    if shuffle and question.kind != grading.Kind.TRUEFALSE:
+        rng.shuffle(order)
+    return order
+
+
+def snapshot_mark(snapshot: dict[str, Any], chosen: Iterable[int]) -> Decimal:
+    """The mark for `chosen` on a frozen question, by the one rule in grading."""
+    return grading.question_mark(snapshot_key(snapshot), chosen)
+
+
 def snapshot_key(snapshot: dict[str, Any]) -> grading.QuestionKey:
     """What grading needs, read back from a snapshot."""
     return grading.QuestionKey(
@@ -61,3 +79,28 @@ def shown_choices(choices: Sequence[Mapping[str, Any]], checked: Collection[int]
 def choice_ids_by_value(choices: Sequence[Mapping[str, Any]]) -> dict[str, int]:
     """The choice id behind each value that `shown_choices` gave the page."""
     return {str(n): c["id"] for n, c in enumerate(choices, start=1)}
+
+
+def shown_choice_field(choices, **kwargs) -> forms.TypedMultipleChoiceField:
+    """A form field for a question's choices as shown: it takes the values the page gave them
+    (`shown_choices`) and cleans to the choice ids behind them."""
+    ids = choice_ids_by_value(choices)
+    return forms.TypedMultipleChoiceField(
+        choices=[(value, c["text"]) for value, c in zip(ids, choices, strict=True)],
+        coerce=ids.__getitem__,
+        **kwargs,
+    )
+
+
+def answer_review(
+    snapshot: dict[str, Any], chosen: Collection[int], mark: Decimal | None, *, reveal: bool = True
+) -> dict:
+    """One answered question as a review shows it: the outcome, and each choice with whether it
+    was chosen and (when `reveal`) whether it is right. `mark` None: not marked yet."""
+    correct = grading.correct_choice_ids(snapshot_key(snapshot)) if reveal else frozenset()
+    picked = set(chosen)
+    return {
+        "snapshot": snapshot,
+        "outcome": grading.outcome(mark, picked) if mark is not None else None,
+        "choices": [{**c, "chosen": c["id"] in picked, "correct": c["id"] in correct} for c in snapshot["choices"]],
+    }

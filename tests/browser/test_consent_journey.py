@@ -23,8 +23,10 @@ from django.core.management import call_command
 from playwright.sync_api import BrowserContext, Page, expect
 from pypdf import PdfReader
 
-from quizzes import consent_content, roles, teachback
+from quizzes import roles
+from quizzes.consent import frozen
 from quizzes.models import AuditLogEntry, ConsentRecord, Enrolment, Pathway, RecordEvent, SignOff
+from quizzes.rules import teachback
 
 PASSWORD = "Vertebra-Cement-2026!"
 TIMEOUT_MS = 5_000
@@ -38,7 +40,10 @@ HOME_URL = re.compile(r"/consent/pathway/$")
 # templates translate (read from the templates, so a new string is covered the day it is added),
 # plus the English choice texts of true/false questions. Checked as whole words or phrases.
 PATIENT_TEMPLATES = [
-    *sorted((Path(settings.BASE_DIR) / "templates/quizzes/consent").rglob("*.html")),
+    # The consent part's templates, less the clinician's pages in staff/.
+    *sorted(
+        p for p in (Path(settings.BASE_DIR) / "templates/quizzes/consent").rglob("*.html") if "staff" not in p.parts
+    ),
     Path(settings.BASE_DIR) / "templates/base.html",
 ]
 MUST_BE_AMONG_THEM = {
@@ -211,8 +216,8 @@ def patient_reads_the_lessons(page: Page, content: dict, on_page, *, english: bo
 
 
 def first_critical_slot(content: dict) -> dict:
-    slot = next(s for s in teachback.slots_of(consent_content.items(content)) if s.critical)
-    return consent_content.question(content, slot.name)
+    slot = next(s for s in teachback.slots_of(frozen.items(content)) if s.critical)
+    return frozen.question(content, slot.name)
 
 
 def tick(page: Page, question: dict, *, right: bool) -> None:
@@ -266,7 +271,7 @@ def patient_takes_the_check(
     """
     by_stem = {norm(q["stem"]): q for q in content["questions"]}
     assert len(by_stem) == len(content["questions"]), "stems must be unique to match them"
-    slots = len(teachback.slots_of(consent_content.items(content)))
+    slots = len(teachback.slots_of(frozen.items(content)))
     asked = []
     while True:
         shown = snapshot(page, CHECK_URL, on_page)
@@ -297,7 +302,7 @@ def patient_takes_the_check(
                 assert shown["feedbackTitle"] == "That is right."
         else:
             # The teach-back: the explanation (above) and the lesson section the question comes from.
-            section = consent_content.section(content, question["section"])
+            section = frozen.section(content, question["section"])
             assert "text-success" not in shown["feedbackClass"].split()
             assert section["title"] in shown["teachBackTitle"]
             assert plain(section["body_html"]) in shown["teachBack"]
@@ -335,12 +340,12 @@ def assert_missed_then_learned(asked: list[dict], miss: dict, slots: int) -> dic
 
 def assert_record_in_db(enrolment: Enrolment, content: dict, miss: dict, again: dict, language: str) -> ConsentRecord:
     record = ConsentRecord.objects.get(enrolment=enrolment)
-    slots = len(teachback.slots_of(consent_content.items(content)))
+    slots = len(teachback.slots_of(frozen.items(content)))
     assert record.language == language
     assert (record.status, record.score, record.rounds_used) == (ConsentRecord.Status.MASTERY, Decimal(100), 2)
     assert record.discussion_points == []
     assert record.completed_at is not None
-    assert record.content_hash == consent_content.content_digest(record.content)
+    assert record.content_hash == frozen.content_digest(record.content)
     events = list(record.events.all())
     viewed = [e.lesson for e in events if e.kind == RecordEvent.Kind.LESSON_VIEWED]
     assert viewed == [lesson["slug"] for lesson in content["lessons"]]
@@ -377,7 +382,7 @@ def test_clinician_enrols_patient_learns_with_teach_back_and_clinician_signs_off
     patient_reads_the_lessons(patient, content, on_page, english=True)
     miss = first_critical_slot(content)
     asked = patient_takes_the_check(patient, content, on_page, miss=miss, english=True)
-    slots = len(teachback.slots_of(consent_content.items(content)))
+    slots = len(teachback.slots_of(frozen.items(content)))
     again = assert_missed_then_learned(asked, miss, slots)
     expect(patient.locator("#pathway-done")).to_have_text("Well done. You have finished all the lessons and questions.")
     expect(patient.locator("#discussion-points")).to_have_count(0)
@@ -469,7 +474,7 @@ def test_spanish_patient_sees_spanish_on_every_page(
     patient_reads_the_lessons(patient, content, on_page, english=False)
     miss = first_critical_slot(content)
     asked = patient_takes_the_check(patient, content, on_page, miss=miss, english=False, shots=shots)
-    slots = len(teachback.slots_of(consent_content.items(content)))
+    slots = len(teachback.slots_of(frozen.items(content)))
     again = assert_missed_then_learned(asked, miss, slots)
     expect(patient.locator("#pathway-done")).to_have_class(re.compile(r"\balert-success\b"))
     assert len(seen_pages) == 1 + len(content["lessons"]) + 2 * len(asked) + 1

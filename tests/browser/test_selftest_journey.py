@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from quizzes.models import Audience, Choice, Lesson, LessonSection, Question, QuestionProgress, Quiz, SelfTest, Topic
-from quizzes.services.selftest import DEADLINE_GRACE
+from quizzes.rules.taking import DEADLINE_GRACE
 
 PASSWORD = "Calcium-Spine-2026!"
 TAKE_URL = re.compile(r"/selftest/(\d+)/\?q=(\d+)$")
@@ -245,7 +245,7 @@ def test_timed_test_closed_half_way_resumes_then_review_progress_and_spaced_revi
 
 
 def test_an_answer_picked_after_the_deadline_is_refused_by_the_server(bank, trainee, log_in, live_server, page: Page):
-    from quizzes import services
+    from quizzes.selftest import services
 
     topics = list(Topic.objects.filter(slug__in=TOPICS))
     test = services.selftest_create(user=trainee, topics=topics, pool="all", count=2, mode="timed")
@@ -292,7 +292,7 @@ def test_an_answer_picked_after_the_deadline_is_refused_by_the_server(bank, trai
 
 
 def test_tutor_choice_is_saved_when_picked_and_checked_only_on_check(bank, trainee, log_in, live_server, page: Page):
-    from quizzes import services
+    from quizzes.selftest import services
 
     topics = list(Topic.objects.filter(slug__in=TOPICS))
     test = services.selftest_create(user=trainee, topics=topics, pool="all", count=2, mode="tutor")

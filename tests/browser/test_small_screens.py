@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from quizzes import services
+from quizzes.learning import services
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 # A 1280x800 window at 200% zoom lays pages out in 640x400 CSS pixels.

@@ -7,9 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from quizzes import roles, selectors_selftest, services
+from quizzes import roles
 from quizzes.models import QuestionProgress, SelfTest
-from quizzes.services.selftest import EmptyPool
+from quizzes.selftest import answers, selectors, services
+from quizzes.selftest.services import EmptyPool
 
 PEER_PREFIX = "demo-peer-"
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         user = User.objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"No user {options['username']!r}: run `manage.py demo_setup` first.")
-        topics = selectors_selftest.bank_topics()
+        topics = selectors.bank_topics()
         if not topics:
             raise CommandError("The question bank is empty: run `manage.py load_content` first.")
         has_history = SelfTest.objects.filter(user=user).exists() or QuestionProgress.objects.filter(user=user).exists()
@@ -48,7 +49,7 @@ class Command(BaseCommand):
                 QuestionProgress.objects.filter(user=user).delete()
             tests = self._history(user=user, topics=topics, weeks=options["weeks"], rng=rng)
             peers = self._peers(count=options["peers"], rng=rng)
-        due = selectors_selftest.review_due_count(user=user, now=timezone.now())
+        due = selectors.review_due_count(user=user, now=timezone.now())
         self.stdout.write(
             self.style.SUCCESS(
                 f"{user.username}: {tests} finished self-tests over {options['weeks']} weeks, "
@@ -86,7 +87,7 @@ class Command(BaseCommand):
             clock += timedelta(seconds=rng.randint(25, 80))
             if test.mode == SelfTest.Mode.TIMED and rng.random() < 0.05:
                 continue  # ran out of time for this one
-            services.selftest_answer(
+            answers.selftest_answer(
                 user=user,
                 test_id=test.pk,
                 position=item.position,
@@ -99,7 +100,7 @@ class Command(BaseCommand):
 
     def _peers(self, *, count, rng) -> int:
         User = get_user_model()
-        questions = list(selectors_selftest.bank_questions().values_list("id", flat=True))
+        questions = list(selectors.bank_questions().values_list("id", flat=True))
         made = 0
         for n in range(1, count + 1):
             peer, created = User.objects.get_or_create(username=f"{PEER_PREFIX}{n}")

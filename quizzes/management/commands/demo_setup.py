@@ -4,8 +4,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from quizzes import roles, services
-from quizzes.consent_content import MissingTranslation
+from quizzes import roles
+from quizzes.consent import services
+from quizzes.consent.frozen import MissingTranslation
 from quizzes.models import Enrolment, Pathway
 
 DEMO_PASSWORD = "kyphoquiz-demo"  # noqa: S105 - documented demo password, local use only

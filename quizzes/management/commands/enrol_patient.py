@@ -5,11 +5,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes import services
-from quizzes.consent_content import MissingTranslation
-from quizzes.forms_staff import format_code
+from quizzes.consent import services
+from quizzes.consent.forms import format_code
+from quizzes.consent.frozen import MissingTranslation
+from quizzes.consent.services import DEFAULT_EXPIRY_DAYS
 from quizzes.models import Language, Pathway
-from quizzes.services.consent import DEFAULT_EXPIRY_DAYS
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 

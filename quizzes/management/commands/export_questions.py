@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes.content import question_to_exchange
+from quizzes.authoring.exchange import question_to_exchange
 from quizzes.models import Question, Quiz
 
 

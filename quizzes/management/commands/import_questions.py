@@ -3,7 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes.content import ContentError, questions_from_exchange, questions_import
+from quizzes.authoring.exchange import questions_from_exchange
+from quizzes.authoring.services import questions_import
+from quizzes.authoring.specs import ContentError
 from quizzes.models import Audience, Quiz
 
 

@@ -2,7 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes.content import CONTENT_DIR, ContentError, bundle_read, content_sync
+from quizzes.authoring.files import CONTENT_DIR, bundle_read
+from quizzes.authoring.services import content_sync
+from quizzes.authoring.specs import ContentError
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Accounts: signing up as a trainee, logging in and out."""

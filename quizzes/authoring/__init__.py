@@ -1,0 +1,1 @@
+"""Authoring: the content files, the question exchange format, versions and the admin editor."""

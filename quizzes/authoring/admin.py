@@ -1,0 +1,99 @@
+"""Admin pages for authoring: topics, lessons and their sections, quizzes, questions and choices."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from ..models import Choice, Lesson, LessonSection, Question, Quiz, Topic
+from ..rules import grading
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+class LessonSectionInline(admin.StackedInline):
+    model = LessonSection
+    extra = 0
+    fields = ["position", "slug", "title", "body"]
+
+
+@admin.register(Lesson)
+class LessonAdmin(admin.ModelAdmin):
+    list_display = ["title", "audience", "topic", "position", "updated_at"]
+    list_filter = ["audience", "topic"]
+    list_select_related = ["topic"]
+    search_fields = ["title", "slug", "summary", "sections__body"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [LessonSectionInline]
+
+
+class ChoiceInlineFormSet(forms.BaseInlineFormSet):
+    """Checks the choices against the question's kind, with the rule kept in grading.py."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        choices = [
+            (form.cleaned_data.get("text", ""), form.cleaned_data.get("fraction") or grading.ZERO)
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        errors = grading.fraction_errors(grading.Kind(self.instance.kind), choices)
+        if errors:
+            raise ValidationError(errors)
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    formset = ChoiceInlineFormSet
+    extra = 0
+    fields = ["position", "text", "fraction", "feedback"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["name", "quiz", "kind", "topic", "difficulty", "version"]
+    list_filter = ["quiz", "kind", "topic", "difficulty"]
+    list_select_related = ["quiz", "topic"]
+    search_fields = ["name", "stem", "explanation", "source"]
+    autocomplete_fields = ["section"]
+    readonly_fields = ["version"]
+    inlines = [ChoiceInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Any edit made here may change what learners see: open attempts restart with the new text.
+        if change:
+            question = form.instance
+            question.version += 1
+            question.content_hash = ""
+            question.save(update_fields=["version", "content_hash"])
+
+
+@admin.register(LessonSection)
+class LessonSectionAdmin(admin.ModelAdmin):
+    list_display = ["title", "lesson", "position"]
+    list_select_related = ["lesson"]
+    search_fields = ["title", "lesson__title", "body"]
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+    fields = ["position", "name", "kind", "stem", "topic", "difficulty"]
+    show_change_link = True
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    list_display = ["title", "audience", "pass_mark", "is_published", "position"]
+    list_filter = ["audience", "is_published"]
+    search_fields = ["title", "slug", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["lessons"]
+    inlines = [QuestionInline]

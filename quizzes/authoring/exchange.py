@@ -1,0 +1,76 @@
+"""The JSON question exchange format (README, "Question exchange format"): to and from specs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..models import Question, Topic
+from ..rules import grading
+from .specs import ContentError, QuestionSpec, _choice_specs, _require, question_spec_validate
+
+
+def question_to_exchange(question: Question) -> dict[str, Any]:
+    """One question in the JSON exchange shape (see README, "Question exchange format")."""
+    kind = grading.Kind(question.kind)
+    return {
+        "name": question.name,
+        "text": question.stem,
+        "type": "truefalse" if kind == grading.Kind.TRUEFALSE else "multichoice",
+        "single": kind != grading.Kind.MULTIPLE,
+        "answers": [
+            {"text": c.text, "fraction": float(c.fraction), "feedback": c.feedback} for c in question.choices.all()
+        ],
+        "general_feedback": question.explanation,
+        "topic": question.topic.slug if question.topic else None,
+    }
+
+
+def question_spec_from_exchange(data: Any, where: str) -> QuestionSpec:
+    """Read one question of the exchange shape, with a clear error naming where it failed."""
+    if not isinstance(data, dict):
+        raise ContentError(f"{where}: each question must be a JSON object.")
+    name = _require(data, "name", where)
+    where = f"{where} ('{name}')"
+    qtype = data.get("type")
+    if qtype == "truefalse":
+        kind = grading.Kind.TRUEFALSE
+    elif qtype == "multichoice":
+        single = data.get("single", True)
+        if not isinstance(single, bool):
+            raise ContentError(f"{where}: 'single' must be true or false.")
+        kind = grading.Kind.SINGLE if single else grading.Kind.MULTIPLE
+    else:
+        raise ContentError(f'{where}: \'type\' must be "multichoice" or "truefalse", got {qtype!r}.')
+    answers = data.get("answers")
+    if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
+        raise ContentError(f"{where}: 'answers' must be a list of objects.")
+    topic = data.get("topic")
+    if topic is not None and not isinstance(topic, str):
+        raise ContentError(f"{where}: 'topic' must be a topic slug or null.")
+    return question_spec_validate(
+        QuestionSpec(
+            name=name if isinstance(name, str) else str(name),
+            kind=kind,
+            stem=str(_require(data, "text", where)).strip(),
+            explanation=str(data.get("general_feedback") or "").strip(),
+            topic=topic or None,
+            choices=_choice_specs(answers, where),
+        ),
+        where,
+    )
+
+
+def questions_from_exchange(payload: Any) -> list[QuestionSpec]:
+    """Check a whole import before anything is written."""
+    if not isinstance(payload, list):
+        raise ContentError("The file must hold a JSON list of questions.")
+    specs = [question_spec_from_exchange(item, f"question {i}") for i, item in enumerate(payload, start=1)]
+    names = [s.name for s in specs]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ContentError(f"Question names must be unique; repeated: {', '.join(duplicates)}.")
+    known = set(Topic.objects.filter(slug__in={s.topic for s in specs if s.topic}).values_list("slug", flat=True))
+    for spec in specs:
+        if spec.topic and spec.topic not in known:
+            raise ContentError(f"Question '{spec.name}': unknown topic {spec.topic!r}.")
+    return specs

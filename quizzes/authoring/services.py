@@ -1,0 +1,230 @@
+"""Writes for authoring: content files and imported questions into the database, versioned.
+
+`load_content` and `import_questions` both end in `question_upsert`, so a question is stored
+and versioned by one set of rules whichever way it arrives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from django.db import transaction
+
+from ..models import Choice, Lesson, LessonSection, Pathway, PathwayStep, Question, Quiz, Topic
+from .files import Bundle
+from .specs import QuestionSpec
+
+
+@dataclass
+class SyncReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    def merge(self, other: SyncReport) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
+
+def _update_fields(obj, values: dict) -> bool:
+    changed = False
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    return changed
+
+
+def _resolve_section(ref: str | None) -> LessonSection | None:
+    if not ref:
+        return None
+    lesson_slug, _, section_slug = ref.partition("#")
+    return LessonSection.objects.filter(lesson__slug=lesson_slug, slug=section_slug).first()
+
+
+def question_upsert(*, quiz: Quiz, spec: QuestionSpec, position: int) -> str:
+    """Create or update one question by its name; returns "created", "updated" or "unchanged".
+
+    A change to what learners see or how it is marked bumps the version and replaces the
+    choices. Stored attempts are untouched: they keep their own snapshots.
+    """
+    digest = spec.content_hash()
+    question = Question.objects.filter(quiz=quiz, name=spec.name).first()
+    if question is not None and question.content_hash == digest:
+        if question.position != position:
+            question.position = position
+            question.save(update_fields=["position"])
+        return "unchanged"
+    values = {
+        "position": position,
+        "kind": spec.kind.value,
+        "stem": spec.stem,
+        "explanation": spec.explanation,
+        "source": spec.source,
+        "difficulty": spec.difficulty,
+        "topic": Topic.objects.filter(slug=spec.topic).first() if spec.topic else None,
+        "section": _resolve_section(spec.section),
+        "critical": spec.critical,
+        "point": spec.point,
+        "translations": {lang: {k: v for k, v in t.items() if k != "choices"} for lang, t in spec.translations.items()},
+        "content_hash": digest,
+    }
+    if question is None:
+        question = Question(quiz=quiz, name=spec.name, **values)
+        outcome = "created"
+    else:
+        _update_fields(question, values)
+        question.version += 1
+        question.choices.all().delete()
+        outcome = "updated"
+    question.save()
+    Choice.objects.bulk_create(
+        Choice(
+            question=question,
+            position=i,
+            text=c.text,
+            fraction=c.fraction,
+            feedback=c.feedback,
+            translations={lang: t["choices"][i - 1] for lang, t in spec.translations.items()},
+        )
+        for i, c in enumerate(spec.choices, start=1)
+    )
+    return outcome
+
+
+def _record(report: SyncReport, label: str, outcome: str) -> None:
+    if outcome == "created":
+        report.created.append(label)
+    elif outcome == "updated":
+        report.updated.append(label)
+    else:
+        report.unchanged += 1
+
+
+def _upsert(model, lookup: dict, values: dict):
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values), "created"
+    if _update_fields(obj, values):
+        obj.save()
+        return obj, "updated"
+    return obj, "unchanged"
+
+
+@transaction.atomic
+def content_sync(bundle: Bundle) -> SyncReport:
+    """Write a checked bundle to the database. Running it twice changes nothing the second time."""
+    report = SyncReport()
+    for t in bundle.topics:
+        _, outcome = _upsert(
+            Topic, {"slug": t["slug"]}, {"title": t.get("title", t["slug"]), "description": t.get("description", "")}
+        )
+        _record(report, f"topic {t['slug']}", outcome)
+    for data in bundle.lessons:
+        lesson, outcome = _upsert(
+            Lesson,
+            {"slug": data["slug"]},
+            {
+                "title": data["title"],
+                "audience": data["audience"],
+                "topic": Topic.objects.filter(slug=data.get("topic")).first(),
+                "position": data.get("position", 0),
+                "summary": data.get("summary", "") or "",
+                "translations": data.get("translations", {}),
+            },
+        )
+        _record(report, f"lesson {lesson.slug}", outcome)
+        keep = []
+        for position, s in enumerate(data["sections"], start=1):
+            section, outcome = _upsert(
+                LessonSection,
+                {"lesson": lesson, "slug": s["slug"]},
+                {
+                    "title": s["title"],
+                    "body": s["body"].strip(),
+                    "position": position,
+                    "translations": s.get("translations", {}),
+                },
+            )
+            keep.append(section.id)
+            _record(report, f"section {lesson.slug}#{section.slug}", outcome)
+        removed, _ = lesson.sections.exclude(id__in=keep).delete()
+        if removed:
+            report.updated.append(f"lesson {lesson.slug} ({removed} sections removed)")
+    for data in bundle.quizzes:
+        quiz, outcome = _upsert(
+            Quiz,
+            {"slug": data["slug"]},
+            {
+                "title": data["title"],
+                "audience": data["audience"],
+                "description": (data.get("description") or "").strip(),
+                "pass_mark": data.get("pass_mark", 70),
+                "shuffle_questions": bool(data.get("shuffle_questions", True)),
+                "shuffle_choices": bool(data.get("shuffle_choices", True)),
+                "position": data.get("position", 0),
+                "translations": data.get("translations", {}),
+            },
+        )
+        _record(report, f"quiz {quiz.slug}", outcome)
+        wanted = set(Lesson.objects.filter(slug__in=data.get("lessons") or []).values_list("id", flat=True))
+        if set(quiz.lessons.values_list("id", flat=True)) != wanted:
+            quiz.lessons.set(wanted)
+            if outcome == "unchanged":
+                report.updated.append(f"quiz {quiz.slug} lessons")
+        report.merge(questions_upsert(quiz=quiz, specs=data["specs"]))
+    for data in bundle.pathways:
+        pathway, outcome = _upsert(
+            Pathway,
+            {"slug": data["slug"]},
+            {
+                "title": data["title"],
+                "check_quiz": Quiz.objects.get(slug=data["check"]),
+                "max_rounds": data.get("max_rounds", 3),
+                "translations": data.get("translations", {}),
+            },
+        )
+        _record(report, f"pathway {pathway.slug}", outcome)
+        lessons = {lesson.slug: lesson for lesson in Lesson.objects.filter(slug__in=data["lessons"])}
+        wanted = [(position, lessons[slug].id) for position, slug in enumerate(data["lessons"], start=1)]
+        if list(pathway.steps.values_list("position", "lesson_id")) != wanted:
+            pathway.steps.all().delete()
+            PathwayStep.objects.bulk_create(
+                PathwayStep(pathway=pathway, position=position, lesson_id=lesson_id) for position, lesson_id in wanted
+            )
+            if outcome == "unchanged":
+                report.updated.append(f"pathway {pathway.slug} lessons")
+    return report
+
+
+def questions_upsert(*, quiz: Quiz, specs: Iterable[QuestionSpec]) -> SyncReport:
+    """Upsert many questions into one quiz, keeping their order."""
+    report = SyncReport()
+    for position, spec in enumerate(specs, start=1):
+        _record(report, f"question {quiz.slug}/{spec.name}", question_upsert(quiz=quiz, spec=spec, position=position))
+    return report
+
+
+@transaction.atomic
+def questions_import(*, quiz: Quiz, specs: list[QuestionSpec]) -> SyncReport:
+    """Add or update imported questions after the quiz's existing ones; all or nothing."""
+    current = {q.name: q for q in quiz.questions.select_related("section__lesson", "topic")}
+    report = SyncReport()
+    next_position = max((q.position for q in current.values()), default=0) + 1
+    for spec in specs:
+        question = current.get(spec.name)
+        if question is None:
+            position, next_position = next_position, next_position + 1
+        else:
+            # The exchange format has no source, section or difficulty: keep the stored ones.
+            position = question.position
+            spec = replace(
+                spec,
+                source=question.source,
+                difficulty=question.difficulty,
+                section=f"{question.section.lesson.slug}#{question.section.slug}" if question.section else None,
+            )
+        _record(report, f"question {quiz.slug}/{spec.name}", question_upsert(quiz=quiz, spec=spec, position=position))
+    return report

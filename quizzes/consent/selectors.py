@@ -1,0 +1,166 @@
+"""Reads for consent education: pathways to freeze, a patient's enrolment and record, the
+clinician's list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from ..models import ConsentRecord, Enrolment, LessonSection, Pathway, PathwayStep, Question, RecordEvent
+from ..rules import teachback
+from . import frozen
+
+
+def pathway_get_for_freezing(*, pk: int) -> Pathway:
+    """A pathway with every lesson, section, question and choice its record will copy."""
+    return (
+        Pathway.objects.select_related("check_quiz")
+        .prefetch_related(
+            Prefetch("steps", queryset=PathwayStep.objects.select_related("lesson").order_by("position")),
+            Prefetch("steps__lesson__sections", queryset=LessonSection.objects.order_by("position")),
+            Prefetch(
+                "check_quiz__questions",
+                queryset=Question.objects.select_related("section__lesson")
+                .prefetch_related("choices")
+                .order_by("position"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def pathway_check_language(*, pathway: Pathway, language: str) -> None:
+    """Raise MissingTranslation unless every text of the pathway exists in `language`."""
+    frozen.pathway_content(pathway=pathway_get_for_freezing(pk=pathway.pk), language=language)
+
+
+def enrolment_for_patient(*, user) -> Enrolment | None:
+    """The signed-in patient's own enrolment, with its record if started."""
+    return Enrolment.objects.select_related("pathway", "record").filter(user=user).first()
+
+
+def record_events(*, record: ConsentRecord) -> list[RecordEvent]:
+    """A record's timeline, oldest first."""
+    return list(record.events.all())
+
+
+def record_answers(events) -> list[teachback.Answer]:
+    """The answers among a record's events, as teach-back reads them."""
+    return [
+        teachback.Answer(slot=e.slot, question=e.question, round=e.round, correct=bool(e.correct))
+        for e in events
+        if e.kind == RecordEvent.Kind.ANSWER
+    ]
+
+
+def record_next_ask(*, record: ConsentRecord, events) -> teachback.Ask | None:
+    """What the check asks next, given the record's events (None once it is over)."""
+    return teachback.next_ask(frozen.items(record.content), record_answers(events), record.max_rounds)
+
+
+PATIENT_STATUSES = {
+    "not_started": _("Not started"),
+    ConsentRecord.Status.IN_PROGRESS: ConsentRecord.Status.IN_PROGRESS.label,
+    ConsentRecord.Status.MASTERY: ConsentRecord.Status.MASTERY.label,
+    ConsentRecord.Status.NEEDS_DISCUSSION: ConsentRecord.Status.NEEDS_DISCUSSION.label,
+}
+
+
+def enrolment_list(*, status: str | None = None, search: str = "") -> QuerySet[Enrolment]:
+    """Enrolled patients for the clinician's list, newest first, optionally filtered."""
+    qs = Enrolment.objects.select_related("pathway", "record", "record__signoff", "created_by")
+    if status == "not_started":
+        qs = qs.filter(record__isnull=True)
+    elif status in ConsentRecord.Status.values:
+        qs = qs.filter(record__status=status)
+    if search:
+        qs = qs.filter(label__icontains=search)
+    return qs.order_by("-created_at", "-id")
+
+
+def enrolment_get_for_staff(*, pk: int) -> Enrolment:
+    """One enrolment with its record, sign-off and timeline; 404 if unknown."""
+    return get_object_or_404(
+        Enrolment.objects.select_related("pathway", "record", "record__signoff__by", "created_by").prefetch_related(
+            "record__events"
+        ),
+        pk=pk,
+    )
+
+
+def pathway_lessons(*, record: ConsentRecord, events) -> tuple[list[dict], dict | None]:
+    """The record's lessons, each with whether it was viewed, and the first one not viewed yet."""
+    viewed = {e.lesson for e in events if e.kind == RecordEvent.Kind.LESSON_VIEWED}
+    lessons = [{**lesson, "viewed": lesson["slug"] in viewed} for lesson in record.content["lessons"]]
+    return lessons, next((lesson for lesson in lessons if not lesson["viewed"]), None)
+
+
+def record_check_progress(*, record: ConsentRecord, events, ask: teachback.Ask) -> teachback.RoundProgress:
+    """How far the patient is in the round being asked."""
+    return teachback.round_progress(frozen.items(record.content), record_answers(events), ask)
+
+
+def record_answer_events(events) -> list[RecordEvent]:
+    """The answers among a record's events, oldest first."""
+    return [e for e in events if e.kind == RecordEvent.Kind.ANSWER]
+
+
+def pathway_overview(*, record: ConsentRecord, events) -> dict:
+    """What the pathway home shows: the lessons and which were read, the steps done of all
+    (each lesson, then the check), whether the check has started, and the points to discuss."""
+    lessons, next_lesson = pathway_lessons(record=record, events=events)
+    return {
+        "lessons": lessons,
+        "next_lesson": next_lesson,
+        "steps_total": len(lessons) + 1,
+        "steps_done": sum(1 for lesson in lessons if lesson["viewed"]) + (1 if record.is_completed else 0),
+        "discussion": [frozen.question(record.content, name)["stem"] for name in record.discussion_points],
+        "check_started": bool(record_answer_events(events)),
+    }
+
+
+@dataclass(frozen=True)
+class CheckStep:
+    """Where the comprehension check stands: a lesson still to read first, else the question
+    asked now (None once the check is over) with its choices in the order shown."""
+
+    next_lesson: dict | None = None
+    ask: teachback.Ask | None = None
+    question: dict | None = None
+    choices: list[dict] = field(default_factory=list)
+    progress: teachback.RoundProgress | None = None
+
+
+def record_check_step(*, record: ConsentRecord, events) -> CheckStep:
+    """The check's next step for this record (lessons come first)."""
+    _lessons, next_lesson = pathway_lessons(record=record, events=events)
+    if next_lesson is not None:
+        return CheckStep(next_lesson=next_lesson)
+    ask = None if record.is_completed else record_next_ask(record=record, events=events)
+    if ask is None:
+        return CheckStep()
+    question = frozen.question(record.content, ask.question)
+    return CheckStep(
+        ask=ask,
+        question=question,
+        choices=frozen.choices_in_order(record.pk, ask, question),
+        progress=record_check_progress(record=record, events=events, ask=ask),
+    )
+
+
+def record_feedback(*, record: ConsentRecord, events, pk: int) -> dict | None:
+    """What the feedback page shows for one of the record's answers; None if it has no such answer."""
+    event = next((e for e in record_answer_events(events) if e.pk == pk), None)
+    if event is None:
+        return None
+    question = frozen.question(record.content, event.question)
+    return {
+        "event": event,
+        "question": question,
+        "chosen": [c for c in question["choices"] if c["id"] in set(event.chosen)],
+        "section": frozen.section(record.content, question["section"]),
+        "ask": teachback.Ask(slot=event.slot, question=event.question, round=event.round),
+    }

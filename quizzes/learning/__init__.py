@@ -1,0 +1,1 @@
+"""Learning: lessons, quizzes, attempts and their results."""

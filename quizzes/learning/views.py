@@ -1,0 +1,84 @@
+"""Lesson and quiz pages: the catalogue, a lesson, taking a quiz, its result, my results."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.generic import ListView
+
+from ..roles import learner_required
+from . import rendering, selectors, services
+from .forms import QuizAnswerForm
+
+
+def home(request):
+    return render(request, "quizzes/learning/home.html", {"catalogue": selectors.catalogue_list(user=request.user)})
+
+
+def lesson_detail(request, slug):
+    lesson = selectors.lesson_get(slug=slug)
+    if request.user.is_authenticated:
+        services.lesson_record_view(user=request.user, lesson=lesson)
+    return render(request, "quizzes/learning/lesson_detail.html", {"lesson": lesson})
+
+
+@never_cache
+@login_required
+@learner_required
+def quiz_take(request, slug):
+    if request.method == "POST":
+        quiz = selectors.quiz_get_published(slug=slug)
+        if request.POST.get("action") == "start":
+            services.attempt_get_or_start(user=request.user, quiz=quiz)
+            return redirect(quiz)
+        return _quiz_submit(request, quiz)
+    cached = rendering.cached_quiz_page(request, slug=slug)
+    if cached is not None:
+        return cached
+    quiz, attempt = services.attempt_for_page(user=request.user, slug=slug)
+    if attempt.is_submitted:
+        return render(request, "quizzes/learning/quiz_done.html", {"quiz": quiz, "attempt": attempt})
+    return rendering.quiz_page(request, quiz=quiz, attempt=attempt)
+
+
+def _quiz_submit(request, quiz):
+    try:
+        attempt = selectors.attempt_get_for_user(pk=int(request.POST.get("attempt", "")), user=request.user)
+    except ValueError:
+        raise Http404 from None
+    if attempt.quiz_id != quiz.id:
+        raise Http404
+    if attempt.is_submitted:
+        messages.info(request, _("This quiz was already submitted. Here is your result."))
+        return redirect(attempt)
+    form = QuizAnswerForm(request.POST, responses=attempt.responses.all())
+    if not form.is_valid():
+        return rendering.quiz_page_with_answers(request, quiz=quiz, attempt=attempt, form=form, status=400)
+    unanswered = form.unanswered_count()
+    if unanswered and not form.cleaned_data["confirm_unanswered"]:
+        return rendering.quiz_page_with_answers(request, quiz=quiz, attempt=attempt, form=form, unanswered=unanswered)
+    return redirect(services.attempt_submit(attempt=attempt, answers=form.answers()))
+
+
+@login_required
+@learner_required
+def attempt_result(request, pk):
+    attempt = selectors.attempt_get_for_user(pk=pk, user=request.user)
+    if not attempt.is_submitted:
+        return redirect(attempt.quiz)
+    review = selectors.attempt_review(attempt=attempt)
+    return render(request, "quizzes/learning/attempt_result.html", {"attempt": attempt, "review": review})
+
+
+class MyResultsView(ListView):
+    template_name = "quizzes/learning/attempt_list.html"
+    context_object_name = "attempts"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return selectors.attempt_list_for_user(user=self.request.user)
+
+
+my_results = login_required(learner_required(MyResultsView.as_view()))

@@ -1,0 +1,1 @@
+"""Pure rules: scoring, teach-back, spaced review, self-test timing, text. No Django, no database."""

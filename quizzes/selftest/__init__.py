@@ -1,0 +1,2 @@
+"""Trainee self-tests: the builder, one question per page, finishing, review, progress and
+spaced review."""

@@ -1,0 +1,251 @@
+"""Reads for trainee self-tests and the spaced review queue (the progress page: `progress.py`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .. import cache
+from ..models import Audience, Question, QuestionProgress, SelfTest, SelfTestItem, Topic
+from ..rules import grading, taking
+from ..snapshots import answer_review, choice_ids_by_value, shown_choices
+
+REVIEW_SESSION_MAX = 100
+
+
+def bank_questions() -> QuerySet[Question]:
+    """The trainee question bank: questions with a topic in published trainee quizzes."""
+    return Question.objects.filter(
+        quiz__is_published=True, quiz__audience__in=[Audience.TRAINEE, Audience.BOTH], topic__isnull=False
+    )
+
+
+def bank_topics() -> list[Topic]:
+    """Topics that have questions in the bank, each with `question_count`."""
+    return list(
+        Topic.objects.annotate(question_count=Count("question", filter=Q(question__in=bank_questions())))
+        .filter(question_count__gt=0)
+        .order_by("title")
+    )
+
+
+def selftest_pool_ids(*, user, topic_ids: Iterable[int], pool: str) -> list[int]:
+    """Ids of the bank questions in `topic_ids` that match `pool` for this trainee (one query)."""
+    questions = bank_questions().filter(topic_id__in=list(topic_ids))
+    mine = QuestionProgress.objects.filter(user=user)
+    if pool == SelfTest.Pool.UNUSED:
+        questions = questions.exclude(id__in=mine.filter(times_seen__gt=0).values("question_id"))
+    elif pool == SelfTest.Pool.INCORRECT:
+        questions = questions.filter(id__in=mine.filter(last_correct=False).values("question_id"))
+    elif pool == SelfTest.Pool.FLAGGED:
+        questions = questions.filter(id__in=mine.filter(flagged=True).values("question_id"))
+    return list(questions.order_by("id").values_list("id", flat=True))
+
+
+def questions_for_snapshot(*, ids: Sequence[int]) -> dict[int, Question]:
+    """Questions with everything a snapshot copies, by id (two queries)."""
+    return {
+        q.id: q
+        for q in Question.objects.filter(id__in=list(ids))
+        .select_related("topic", "section__lesson")
+        .prefetch_related("choices")
+    }
+
+
+def selftest_get_for_user(*, pk: int, user) -> SelfTest:
+    """One of the trainee's own self-tests (no items); 404 for anyone else's."""
+    return get_object_or_404(SelfTest, pk=pk, user=user)
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """What the navigator shows of one question: answered (a choice is stored, checked or
+    not in tutor mode), flagged."""
+
+    position: int
+    answered: bool
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One position of a test as a save checks it: its item and the choices it showed.
+
+    `by_value` maps each value the page sent for a choice (snapshots.shown_choices) to its id.
+    """
+
+    item_id: int
+    kind: str
+    by_value: dict[str, int]
+
+
+@dataclass(frozen=True)
+class AnswerSheet:
+    """What every save checks, and what never changes once a test is made: so it can be cached.
+
+    Whether the test is finished does change, so it is not here: the save's own UPDATE tests it.
+    """
+
+    test_id: int
+    user_id: int
+    mode: str
+    deadline: datetime | None
+    slots: dict[int, Slot]  # by position
+
+
+def answer_sheet(*, test_id: int) -> AnswerSheet | None:
+    """The test's answer sheet; None if there is no such test.
+
+    Read from the worker's own memory, else from the shared cache, else in one query. Both
+    caches may keep it as long as they like: nothing in it ever changes.
+    """
+    return cache.answer_sheet_get(test_id, lambda: _read_answer_sheet(test_id))
+
+
+def _read_answer_sheet(test_id: int) -> AnswerSheet | None:
+    rows = list(
+        SelfTestItem.objects.filter(test_id=test_id).values_list(
+            "test__user_id", "test__mode", "test__deadline", "position", "id", "snapshot__kind", "snapshot__choices"
+        )
+    )
+    if not rows:
+        return None
+    user_id, mode, deadline = rows[0][:3]
+    slots = {
+        position: Slot(item_id=item_id, kind=kind, by_value=choice_ids_by_value(choices))
+        for *_test, position, item_id, kind, choices in rows
+    }
+    return AnswerSheet(test_id=test_id, user_id=user_id, mode=mode, deadline=deadline, slots=slots)
+
+
+def selftest_item_states(*, test: SelfTest) -> list[ItemState]:
+    """Every question's state in position order, without the snapshots (one query)."""
+    rows = test.items.order_by("position").values_list("position", "chosen", "flagged")
+    return [ItemState(position=p, answered=bool(chosen), flagged=f) for p, chosen, f in rows]
+
+
+def selftest_item(*, test: SelfTest, position: int) -> SelfTestItem:
+    """One question of a test, with its snapshot; 404 if the test has no such position."""
+    return get_object_or_404(SelfTestItem, test=test, position=position)
+
+
+def selftest_items(*, test: SelfTest) -> list[SelfTestItem]:
+    """Every question of a test, with snapshots, in position order (one query)."""
+    return list(test.items.order_by("position"))
+
+
+def resume_position(states: Sequence[ItemState]) -> int:
+    """Where a trainee picks up a test when no visited position is known (see taking.resume_position)."""
+    return taking.resume_position([s.answered for s in states])
+
+
+def selftest_list_for_user(*, user, limit: int = 10) -> list[SelfTest]:
+    """The trainee's latest self-tests with `question_count` and `answered_count` (one query)."""
+    return list(
+        SelfTest.objects.filter(user=user)
+        .annotate(
+            question_count=Count("items"),
+            answered_count=Count("items", filter=~Q(items__chosen=[])),
+        )
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+# Spaced review ----------------------------------------------------------------------------------
+
+
+def review_due(*, user, now: datetime) -> QuerySet[QuestionProgress]:
+    """The trainee's questions in review that are due at `now`."""
+    return QuestionProgress.objects.filter(user=user, box__gt=0, due_at__lte=now, question__in=bank_questions())
+
+
+def review_due_count(*, user, now: datetime) -> int:
+    """How many questions are due for review (one query)."""
+    return review_due(user=user, now=now).count()
+
+
+def review_due_question_ids(*, user, now: datetime, limit: int = REVIEW_SESSION_MAX) -> list[int]:
+    """The due questions, longest overdue first, at most `limit`."""
+    return list(review_due(user=user, now=now).order_by("due_at", "id").values_list("question_id", flat=True)[:limit])
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    due: int
+    next_due_at: datetime | None
+    boxes: dict[int, int]
+
+
+def review_queue(*, user, now: datetime) -> ReviewQueue:
+    """Due count, when the next question falls due, and how many questions sit in each box."""
+    rows = (
+        QuestionProgress.objects.filter(user=user, box__gt=0, question__in=bank_questions())
+        .values_list("box", "due_at")
+        .order_by()
+    )
+    boxes: dict[int, int] = defaultdict(int)
+    due = 0
+    upcoming: list[datetime] = []
+    for box, due_at in rows:
+        boxes[box] += 1
+        if due_at is not None and due_at <= now:
+            due += 1
+        elif due_at is not None:
+            upcoming.append(due_at)
+    return ReviewQueue(due=due, next_due_at=min(upcoming, default=None), boxes=dict(sorted(boxes.items())))
+
+
+def review_rows(items: Sequence[SelfTestItem]) -> list[dict]:
+    """Each question as the trainee saw it, with what they chose, the right answers and feedback."""
+    return [{**answer_review(item.snapshot, item.chosen, item.mark), "item": item} for item in items]
+
+
+def take_page(*, test: SelfTest, item: SelfTestItem, states: Sequence[ItemState], now: datetime) -> dict:
+    """Everything the question page shows for one question of an open test."""
+    tutor = test.mode == SelfTest.Mode.TUTOR
+    locked = taking.is_locked(tutor=tutor, checked=item.answered_at is not None)
+    clock = taking.clock(test.deadline, now)
+    position, total = item.position, len(states)
+    return {
+        "test": test,
+        "item": item,
+        "snapshot": item.snapshot,
+        "states": states,
+        "total": total,
+        "answered": sum(1 for s in states if s.answered),
+        "position": position,
+        "previous": position - 1 if position > 1 else None,
+        "next": position + 1 if position < total else None,
+        "tutor": tutor,
+        "locked": locked,
+        "feedback": review_rows([item])[0] if locked else None,
+        "choices": shown_choices(item.snapshot["choices"], checked=item.chosen),
+        "multiple": item.snapshot["kind"] == grading.Kind.MULTIPLE,
+        "remaining": clock.seconds if clock else None,
+        "remaining_text": clock.text if clock else "",
+        "grace": int(taking.DEADLINE_GRACE.total_seconds()),
+    }
+
+
+def finish_page(*, test: SelfTest, states: Sequence[ItemState]) -> dict:
+    """What the finish page shows: how many are answered, and which are not or are flagged."""
+    return {
+        "test": test,
+        "states": states,
+        "total": len(states),
+        "answered": sum(1 for s in states if s.answered),
+        "unanswered": [s.position for s in states if not s.answered],
+        "flagged": [s.position for s in states if s.flagged],
+    }
+
+
+def review_page(*, test: SelfTest) -> dict:
+    """A finished test's review: every question with its outcome, and how many were right."""
+    rows = review_rows(selftest_items(test=test))
+    correct = sum(1 for r in rows if r["outcome"] == grading.Outcome.CORRECT)
+    return {"test": test, "rows": rows, "total": len(rows), "correct": correct}

@@ -1,0 +1,98 @@
+import pytest
+from django.urls import reverse
+
+from quizzes.models import Attempt, Question
+from tests.factories import QuestionFactory, QuizFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_session(admin_client):
+    return admin_client
+
+
+def question_post(question, kind, choices):
+    data = {
+        "quiz": question.quiz_id,
+        "name": question.name,
+        "position": 1,
+        "kind": kind,
+        "stem": "Edited stem?",
+        "explanation": "",
+        "source": "",
+        "difficulty": "easy",
+        "choices-TOTAL_FORMS": len(choices),
+        "choices-INITIAL_FORMS": 0,
+        "choices-MIN_NUM_FORMS": 0,
+        "choices-MAX_NUM_FORMS": 1000,
+    }
+    for i, (text, fraction) in enumerate(choices):
+        data[f"choices-{i}-text"] = text
+        data[f"choices-{i}-fraction"] = fraction
+        data[f"choices-{i}-position"] = i
+        data[f"choices-{i}-question"] = question.pk
+    return data
+
+
+def change_url(question):
+    return reverse("admin:quizzes_question_change", args=[question.pk])
+
+
+def test_every_model_has_an_admin_list_page(admin_session):
+    QuestionFactory()
+    for name in ["topic", "lesson", "lessonsection", "quiz", "question", "attempt", "lessonprogress"]:
+        assert admin_session.get(reverse(f"admin:quizzes_{name}_changelist")).status_code == 200, name
+
+
+def test_admin_question_search_and_filters(admin_session):
+    QuestionFactory(name="bone-question", stem="Which bone is this?")
+    QuestionFactory(name="drug-question", stem="Which drug is this?")
+    QuestionFactory(name="bone-multi", stem="Which bones?", kind="multiple")
+    url = reverse("admin:quizzes_question_changelist")
+    html = admin_session.get(url, {"q": "bone", "kind__exact": "single"}).content.decode()
+    assert "bone-question" in html
+    assert "drug-question" not in html
+    assert "bone-multi" not in html
+
+
+@pytest.mark.parametrize(
+    ("kind", "choices", "message"),
+    [
+        ("single", [("A", "1"), ("B", "1")], "exactly one choice at full mark"),
+        ("single", [("A", "0.5"), ("B", "0")], "exactly one choice at full mark"),
+        ("multiple", [("A", "0.5"), ("B", "0.2"), ("C", "-1")], "add up to 1"),
+        ("truefalse", [("True", "1"), ("False", "0"), ("Maybe", "0")], "exactly two choices"),
+    ],
+)
+def test_admin_refuses_choices_that_break_the_rules(admin_session, kind, choices, message):
+    question = QuestionFactory(choices=[])
+    response = admin_session.post(change_url(question), question_post(question, kind, choices))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    question.refresh_from_db()
+    assert question.stem != "Edited stem?"
+
+
+def test_admin_accepts_valid_choices_and_bumps_the_version(admin_session):
+    question = QuestionFactory(choices=[])
+    response = admin_session.post(
+        change_url(question), question_post(question, "multiple", [("A", "0.5"), ("B", "0.5"), ("C", "-0.5")])
+    )
+    assert response.status_code == 302
+    question = Question.objects.get(pk=question.pk)
+    assert question.kind == "multiple"
+    assert question.version == 2
+    assert question.choices.count() == 3
+
+
+def test_attempts_are_read_only_in_the_admin(admin_session):
+    from quizzes.learning import services
+    from tests.factories import UserFactory
+
+    quiz = QuizFactory(questions=1)
+    attempt = services.attempt_get_or_start(user=UserFactory(), quiz=quiz)
+    url = reverse("admin:quizzes_attempt_change", args=[attempt.pk])
+    assert admin_session.get(url).status_code == 200
+    admin_session.post(url, {"score": "100"})
+    assert Attempt.objects.get(pk=attempt.pk).score is None

@@ -1,0 +1,54 @@
+"""Shared set-up for the self-test, progress and review tests."""
+
+from decimal import Decimal
+
+from django.urls import reverse
+
+from quizzes.models import Audience, SelfTest
+from tests.factories import (
+    LessonFactory,
+    LessonSectionFactory,
+    QuestionFactory,
+    QuizFactory,
+    TopicFactory,
+    shown_value,
+)
+
+
+def make_bank(*, topics=2, per_topic=5, audience=Audience.TRAINEE):
+    """A trainee quiz with `per_topic` single-answer questions in each of `topics` topics."""
+    quiz = QuizFactory(audience=audience)
+    section = LessonSectionFactory(lesson=LessonFactory(audience=Audience.TRAINEE))
+    made = [TopicFactory() for _ in range(topics)]
+    questions = [QuestionFactory(quiz=quiz, topic=topic, section=section) for topic in made for _ in range(per_topic)]
+    return made, questions
+
+
+def right_id(item) -> int:
+    return next(c["id"] for c in item.snapshot["choices"] if Decimal(c["fraction"]) == 1)
+
+
+def wrong_id(item) -> int:
+    return next(c["id"] for c in item.snapshot["choices"] if Decimal(c["fraction"]) <= 0)
+
+
+def take_url(test, position=None):
+    url = reverse("quizzes:selftest_take", args=[test.pk])
+    return f"{url}?q={position}" if position else url
+
+
+def new_test(user, topics, *, count=5, mode=SelfTest.Mode.TUTOR, pool=SelfTest.Pool.ALL, seconds=90, rng=None):
+    from quizzes.selftest import services
+
+    return services.selftest_create(
+        user=user, topics=topics, pool=pool, count=count, mode=mode, seconds_per_question=seconds, rng=rng
+    )
+
+
+def right_value(item) -> str:
+    """What the question page sends for the item's right choice: its value as shown."""
+    return shown_value(item.snapshot["choices"], right_id(item))
+
+
+def wrong_value(item) -> str:
+    return shown_value(item.snapshot["choices"], wrong_id(item))

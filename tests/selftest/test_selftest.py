@@ -1,0 +1,907 @@
+"""Self-tests: drawing, answering, the deadline, finishing, and the pages around them."""
+
+import json
+import random
+import re
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from quizzes.models import Audience, QuestionProgress, SelfTest, SelfTestItem
+from quizzes.rules.taking import DEADLINE_GRACE
+from quizzes.selftest import answers, selectors, services
+from quizzes.selftest.services import (
+    AnswerLocked,
+    DeadlinePassed,
+    EmptyPool,
+    InvalidAnswer,
+    SelfTestClosed,
+)
+from tests.factories import UserFactory
+from tests.selftest.helpers import (
+    make_bank,
+    new_test,
+    right_id,
+    right_value,
+    take_url,
+    wrong_id,
+    wrong_value,
+)
+
+pytestmark = pytest.mark.django_db
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+@pytest.fixture
+def bank():
+    return make_bank(topics=2, per_topic=5)
+
+
+@pytest.fixture
+def topics(bank):
+    return bank[0]
+
+
+def first_item(test, position=1):
+    return SelfTestItem.objects.get(test=test, position=position)
+
+
+def answer(user, test, position, chosen, **kwargs):
+    return answers.selftest_answer(user=user, test_id=test.pk, position=position, chosen=chosen, **kwargs)
+
+
+# Drawing ----------------------------------------------------------------------------------------
+
+
+def test_draw_takes_each_question_at_most_once(user, topics):
+    test = new_test(user, topics, count=10)
+    ids = list(test.items.values_list("question_id", flat=True))
+    assert len(ids) == len(set(ids)) == 10
+
+
+def test_draw_gives_fewer_questions_when_the_pool_is_smaller(user, topics):
+    test = new_test(user, topics, count=50)
+    assert test.items.count() == 10
+
+
+def test_draw_keeps_to_the_chosen_topics(user, topics):
+    test = new_test(user, topics[:1], count=10)
+    assert set(test.items.values_list("topic_id", flat=True)) == {topics[0].id}
+    assert list(test.topics.all()) == [topics[0]]
+
+
+def test_draw_leaves_out_patient_questions(user):
+    patient_topics, _ = make_bank(topics=1, audience=Audience.PATIENT)
+    with pytest.raises(EmptyPool):
+        new_test(user, patient_topics)
+
+
+def test_choices_are_shuffled_per_test_and_the_order_is_stored(user, bank):
+    topics, _questions = bank
+    test = new_test(user, topics, count=10, rng=random.Random(3))
+    orders = [[c["id"] for c in item.snapshot["choices"]] for item in test.items.all()]
+    in_position = [sorted(order) for order in orders]
+    assert orders != in_position  # at least one question shows its choices shuffled
+    for item in test.items.all():
+        assert sorted(c["id"] for c in item.snapshot["choices"]) == sorted(
+            item.question.choices.values_list("id", flat=True)
+        )
+
+
+def test_timed_test_gets_a_deadline_from_its_size(user, topics):
+    before = timezone.now()
+    test = new_test(user, topics, count=4, mode=SelfTest.Mode.TIMED, seconds=30)
+    assert before + timedelta(seconds=120) <= test.deadline <= timezone.now() + timedelta(seconds=120)
+
+
+def test_tutor_test_has_no_deadline(user, topics):
+    assert new_test(user, topics).deadline is None
+
+
+def test_unused_pool_leaves_out_questions_already_answered(user, bank):
+    topics, questions = bank
+    QuestionProgress.objects.create(user=user, question=questions[0], times_seen=1)
+    test = new_test(user, topics, count=10, pool=SelfTest.Pool.UNUSED)
+    assert questions[0].id not in set(test.items.values_list("question_id", flat=True))
+    assert test.items.count() == 9
+
+
+def test_incorrect_pool_holds_only_questions_last_answered_wrong(user, bank):
+    topics, questions = bank
+    QuestionProgress.objects.create(user=user, question=questions[0], times_seen=1, last_correct=False)
+    QuestionProgress.objects.create(user=user, question=questions[1], times_seen=1, last_correct=True)
+    test = new_test(user, topics, count=10, pool=SelfTest.Pool.INCORRECT)
+    assert list(test.items.values_list("question_id", flat=True)) == [questions[0].id]
+
+
+def test_flagged_pool_holds_only_flagged_questions(user, bank):
+    topics, questions = bank
+    QuestionProgress.objects.create(user=user, question=questions[3], flagged=True)
+    test = new_test(user, topics, count=10, pool=SelfTest.Pool.FLAGGED)
+    assert list(test.items.values_list("question_id", flat=True)) == [questions[3].id]
+
+
+def test_pools_are_per_trainee(user, bank):
+    topics, questions = bank
+    QuestionProgress.objects.create(user=UserFactory(), question=questions[0], flagged=True)
+    with pytest.raises(EmptyPool, match="not flagged"):
+        new_test(user, topics, pool=SelfTest.Pool.FLAGGED)
+
+
+def test_empty_pool_raises_with_a_message_and_creates_nothing(user, topics):
+    with pytest.raises(EmptyPool, match="no wrongly answered"):
+        new_test(user, topics, pool=SelfTest.Pool.INCORRECT)
+    assert not SelfTest.objects.exists()
+
+
+# Answering --------------------------------------------------------------------------------------
+
+
+def test_timed_answer_is_stored_and_can_change_until_the_end(user, topics):
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    answer(user, test, 1, [wrong_id(item)])
+    answer(user, test, 1, [right_id(item)])
+    item.refresh_from_db()
+    assert item.chosen == [right_id(item)]
+    assert item.answered_at is not None
+    assert item.mark is None  # marked at the end
+    assert not QuestionProgress.objects.filter(user=user, times_seen__gt=0).exists()
+
+
+def test_timed_answer_can_be_cleared(user, topics):
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    answer(user, test, 1, [right_id(item)])
+    answer(user, test, 1, [])
+    item.refresh_from_db()
+    assert item.chosen == []
+    assert item.answered_at is None
+
+
+def test_answer_within_the_grace_is_stored(user, topics):
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    answer(user, test, 1, [right_id(item)], now=test.deadline + DEADLINE_GRACE)
+    item.refresh_from_db()
+    assert item.chosen == [right_id(item)]
+
+
+def test_answer_after_deadline_and_grace_is_refused_and_not_stored(user, topics):
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    with pytest.raises(DeadlinePassed, match="too late"):
+        answer(user, test, 1, [right_id(item)], now=test.deadline + DEADLINE_GRACE + timedelta(seconds=1))
+    item.refresh_from_db()
+    assert item.chosen == []
+    assert item.answered_at is None
+
+
+def test_answer_naming_another_questions_choice_is_refused(user, topics):
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    other = first_item(test, 2)
+    with pytest.raises(InvalidAnswer, match="not one of this question"):
+        answer(user, test, 1, [right_id(other)])
+    assert first_item(test).chosen == []
+
+
+def test_two_choices_on_a_one_answer_question_are_refused(user, topics):
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    with pytest.raises(InvalidAnswer, match="only one"):
+        answer(user, test, 1, [right_id(item), wrong_id(item)])
+
+
+def test_position_not_in_the_test_does_not_exist(user, topics):
+    test = new_test(user, topics, count=3)
+    with pytest.raises(SelfTestItem.DoesNotExist):
+        answer(user, test, 4, [])
+
+
+def test_another_trainees_test_does_not_exist_for_them(user, topics):
+    test = new_test(user, topics)
+    with pytest.raises(SelfTestItem.DoesNotExist):
+        answer(UserFactory(), test, 1, [right_id(first_item(test))])
+
+
+def test_finished_test_refuses_answers(user, topics):
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    services.selftest_finish(user=user, test_id=test.pk)
+    with pytest.raises(SelfTestClosed):
+        answer(user, test, 1, [right_id(first_item(test))])
+    assert first_item(test).chosen == []
+
+
+# A timed choice is saved by one conditional UPDATE, checked against the test's cached answer
+# sheet. Each refusal below comes after a first save, so the sheet is already cached.
+
+
+def test_timed_choice_with_the_sheet_cached_is_one_query(user, topics, django_assert_num_queries):
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    answer(user, test, 1, [wrong_id(item)])
+    with django_assert_num_queries(1):
+        saved = answer(user, test, 1, [right_id(item)])
+    assert (saved.position, saved.answered) == (1, True)
+    assert first_item(test).chosen == [right_id(item)]
+
+
+def test_answer_sheet_holds_what_never_changes_and_is_cached(user, topics, django_assert_num_queries):
+    test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
+    with django_assert_num_queries(1):
+        sheet = selectors.answer_sheet(test_id=test.pk)
+    assert (sheet.user_id, sheet.mode, sheet.deadline) == (user.pk, SelfTest.Mode.TIMED, test.deadline)
+    for item in test.items.all():
+        slot = sheet.slots[item.position]
+        assert slot.item_id == item.pk
+        assert list(slot.by_value.values()) == [c["id"] for c in item.snapshot["choices"]]  # in the order shown
+    with django_assert_num_queries(0):
+        assert selectors.answer_sheet(test_id=test.pk) == sheet
+    assert selectors.answer_sheet(test_id=test.pk + 1000) is None
+
+
+def test_a_new_test_never_meets_a_sheet_cached_under_its_id(user, topics):
+    """A database recreated under a running cache: a stale sheet for the new test's id is dropped."""
+    from django.core.cache import cache, caches
+    from django.db.models.signals import post_save
+
+    def leave_a_stale_sheet(sender, instance, created, **kwargs):
+        stale = selectors.AnswerSheet(test_id=instance.pk, user_id=user.pk, mode="timed", deadline=None, slots={})
+        for store in (cache, caches["local"]):
+            store.set(f"selftest:{instance.pk}:sheet:v2", stale)
+
+    post_save.connect(leave_a_stale_sheet, sender=SelfTest, dispatch_uid="stale-sheet")
+    try:
+        test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    finally:
+        post_save.disconnect(dispatch_uid="stale-sheet", sender=SelfTest)
+    item = first_item(test)
+    assert selectors.answer_sheet(test_id=test.pk).slots[1].item_id == item.pk
+    answer(user, test, 1, [right_id(item)])
+    assert first_item(test).chosen == [right_id(item)]
+
+
+def test_cached_sheet_lets_no_answer_into_a_finished_test(user, topics):
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    answer(user, test, 1, [wrong_id(item)])
+    services.selftest_finish(user=user, test_id=test.pk)
+    with pytest.raises(SelfTestClosed):
+        answer(user, test, 1, [right_id(item)])
+    item.refresh_from_db()
+    assert (item.chosen, item.mark) == ([wrong_id(item)], 0)
+
+
+def test_cached_sheet_lets_no_late_answer_in(user, topics):
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    answer(user, test, 1, [wrong_id(item)])
+    with pytest.raises(DeadlinePassed):
+        answer(user, test, 1, [right_id(item)], now=test.deadline + DEADLINE_GRACE + timedelta(seconds=1))
+    assert first_item(test).chosen == [wrong_id(item)]
+
+
+def test_cached_sheet_lets_no_other_trainee_or_other_choice_in(user, topics):
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    answer(user, test, 1, [wrong_id(item)])
+    with pytest.raises(SelfTestItem.DoesNotExist):
+        answer(UserFactory(), test, 1, [right_id(item)])
+    with pytest.raises(InvalidAnswer):
+        answer(user, test, 1, [right_id(first_item(test, 2))])
+    with pytest.raises(SelfTestItem.DoesNotExist):
+        answer(user, test, 6, [])
+    assert first_item(test).chosen == [wrong_id(item)]
+
+
+def test_cached_sheet_of_a_deleted_test_saves_nothing(user, topics):
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    answer(user, test, 1, [wrong_id(item)])
+    SelfTest.objects.filter(pk=test.pk).delete()
+    with pytest.raises(SelfTestItem.DoesNotExist):
+        answer(user, test, 1, [right_id(item)])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_answer_arriving_while_the_test_is_finished_waits_and_is_refused(user, topics):
+    """A save that meets a finish still in its transaction waits for it, then stores nothing."""
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    answer(user, test, 1, [wrong_id(item)])
+    outcome = {}
+
+    def late_save():
+        try:
+            answer(user, test, 1, [right_id(item)])
+        except SelfTestClosed:
+            outcome["refused"] = True
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        services.selftest_finish(user=user, test_id=test.pk)
+        saver = threading.Thread(target=late_save)
+        saver.start()
+        saver.join(timeout=0.5)
+        assert saver.is_alive()  # held back by the finishing transaction
+    saver.join(timeout=30)
+    assert outcome == {"refused": True}
+    item.refresh_from_db()
+    assert (item.chosen, item.mark) == ([wrong_id(item)], 0)
+
+
+def test_tutor_answer_is_marked_recorded_and_locked_at_once(user, topics):
+    test = new_test(user, topics)
+    item = first_item(test)
+    answer(user, test, 1, [wrong_id(item)])
+    item.refresh_from_db()
+    assert item.mark == 0
+    progress = QuestionProgress.objects.get(user=user, question=item.question)
+    assert (progress.times_seen, progress.times_correct, progress.last_correct) == (1, 0, False)
+    assert progress.box == 1
+    assert progress.due_at == item.answered_at + timedelta(days=1)
+    with pytest.raises(AnswerLocked):
+        answer(user, test, 1, [right_id(item)])
+    answer(user, test, 1, [wrong_id(item)])  # the same answer again (a second tab): no change
+    answer(user, test, 1, [])  # moving on from a locked question: no change
+    progress.refresh_from_db()
+    assert progress.times_seen == 1
+
+
+def test_tutor_choice_saved_before_checking_is_kept_unmarked_and_can_change(user, topics):
+    test = new_test(user, topics)
+    item = first_item(test)
+    saved = answer(user, test, 1, [wrong_id(item)], pending=True)
+    assert (saved.answered, saved.pending) == (True, True)
+    answer(user, test, 1, [right_id(item)], pending=True)  # a change of mind before checking
+    item.refresh_from_db()
+    assert (item.chosen, item.answered_at, item.mark) == ([right_id(item)], None, None)
+    assert not QuestionProgress.objects.filter(user=user).exists()
+    answer(user, test, 1, [right_id(item)])  # "Check answer"
+    item.refresh_from_db()
+    assert item.mark == 1 and item.answered_at is not None
+    with pytest.raises(AnswerLocked):
+        answer(user, test, 1, [wrong_id(item)], pending=True)
+    assert QuestionProgress.objects.get(user=user, question=item.question).times_correct == 1
+
+
+def test_tutor_choice_never_checked_is_marked_when_the_test_ends(user, topics):
+    test = new_test(user, topics)
+    item = first_item(test)
+    answer(user, test, 1, [right_id(item)], pending=True)
+    finished = services.selftest_finish(user=user, test_id=test.pk)
+    item.refresh_from_db()
+    assert item.mark == 1
+    assert finished.score == Decimal(100) / len(test.items.all())  # 1 of the test's questions right
+    assert QuestionProgress.objects.get(user=user, question=item.question).times_seen == 1
+
+
+def test_tutor_choice_saved_before_checking_is_one_query_once_the_sheet_is_cached(
+    user, topics, django_assert_num_queries
+):
+    test = new_test(user, topics)
+    item = first_item(test)
+    answer(user, test, 1, [wrong_id(item)], pending=True)
+    with django_assert_num_queries(1):
+        answer(user, test, 1, [right_id(item)], pending=True)
+
+
+def test_flag_is_kept_on_the_item_and_in_progress(user, topics):
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    answer(user, test, 1, None, flagged=True)
+    item.refresh_from_db()
+    assert item.flagged
+    assert QuestionProgress.objects.get(user=user, question=item.question).flagged
+    answer(user, test, 1, None, flagged=False)
+    assert not QuestionProgress.objects.get(user=user, question=item.question).flagged
+
+
+# Finishing --------------------------------------------------------------------------------------
+
+
+def test_finishing_marks_scores_and_records_timed_answers(user, topics):
+    test = new_test(user, topics, count=4, mode=SelfTest.Mode.TIMED)
+    items = list(test.items.order_by("position"))
+    answer(user, test, 1, [right_id(items[0])])
+    answer(user, test, 2, [wrong_id(items[1])])
+    now = timezone.now()
+    test = services.selftest_finish(user=user, test_id=test.pk, now=now)
+    assert test.score == 25
+    assert test.finished_at == now
+    right = QuestionProgress.objects.get(user=user, question=items[0].question)
+    wrong = QuestionProgress.objects.get(user=user, question=items[1].question)
+    assert (right.times_seen, right.times_correct, right.last_correct, right.box) == (1, 1, True, 0)
+    assert (wrong.times_seen, wrong.times_correct, wrong.last_correct, wrong.box) == (1, 0, False, 1)
+    assert wrong.last_answered_at == now
+    assert wrong.due_at == now + timedelta(days=1)
+    # Unanswered questions score 0 but stay unseen.
+    assert not QuestionProgress.objects.filter(question__in=[items[2].question, items[3].question]).exists()
+    assert [i.mark for i in test.items.order_by("position")] == [1, 0, 0, 0]
+
+
+def test_finishing_twice_changes_nothing(user, topics):
+    test = new_test(user, topics, count=2, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    answer(user, test, 1, [wrong_id(item)])
+    first = services.selftest_finish(user=user, test_id=test.pk)
+    second = services.selftest_finish(user=user, test_id=test.pk, now=timezone.now() + timedelta(hours=1))
+    assert second.finished_at == first.finished_at
+    assert QuestionProgress.objects.get(user=user, question=item.question).times_seen == 1
+
+
+def test_finishing_a_tutor_test_does_not_record_answers_twice(user, topics):
+    test = new_test(user, topics, count=2)
+    item = first_item(test)
+    answer(user, test, 1, [right_id(item)])
+    test = services.selftest_finish(user=user, test_id=test.pk)
+    assert test.score == 50
+    assert QuestionProgress.objects.get(user=user, question=item.question).times_seen == 1
+
+
+def test_progress_adds_up_over_tests(user, bank):
+    topics, _questions = bank
+    for correct in (False, True):
+        test = new_test(user, topics[:1], count=5, mode=SelfTest.Mode.TIMED)
+        for item in test.items.all():
+            answer(user, test, item.position, [right_id(item) if correct else wrong_id(item)])
+        services.selftest_finish(user=user, test_id=test.pk)
+    rows = QuestionProgress.objects.filter(user=user)
+    assert rows.count() == 5
+    assert {(p.times_seen, p.times_correct, p.last_correct) for p in rows} == {(2, 1, True)}
+    # Right, but not yet due: still in box 1.
+    assert {p.box for p in rows} == {1}
+
+
+def test_finish_if_expired_finishes_only_expired_tests(user, topics):
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    assert not services.selftest_finish_if_expired(user=user, test=test)
+    later = test.deadline + DEADLINE_GRACE + timedelta(seconds=1)
+    assert services.selftest_finish_if_expired(user=user, test=test, now=later)
+    test.refresh_from_db()
+    assert test.finished_at == later
+
+
+# Views: access ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def patient_client(client):
+    client.force_login(UserFactory(role="patient"))
+    return client
+
+
+@pytest.fixture
+def other_test(topics):
+    return new_test(UserFactory(), topics, mode=SelfTest.Mode.TIMED)
+
+
+def page_urls(test):
+    return [
+        reverse("quizzes:selftest_new"),
+        take_url(test),
+        reverse("quizzes:selftest_finish", args=[test.pk]),
+        reverse("quizzes:selftest_review", args=[test.pk]),
+        reverse("quizzes:progress"),
+        reverse("quizzes:review_queue"),
+        reverse("quizzes:progress_chart", args=["topic-scores"]),
+    ]
+
+
+def test_patients_are_refused_everywhere(patient_client, other_test):
+    for url in page_urls(other_test):
+        assert patient_client.get(url).status_code == 403, url
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, other_test):
+    for url in page_urls(other_test):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_another_trainees_test_is_404_everywhere(auth_client, other_test):
+    item = first_item(other_test)
+    for url in page_urls(other_test)[1:4]:
+        assert auth_client.get(url).status_code == 404, url
+    response = auth_client.post(take_url(other_test), {"position": 1, "q1": [right_value(item)]})
+    assert response.status_code == 404
+    assert auth_client.post(reverse("quizzes:selftest_finish", args=[other_test.pk])).status_code == 404
+    item.refresh_from_db()
+    other_test.refresh_from_db()
+    assert item.chosen == []
+    assert not other_test.is_finished
+
+
+def test_nav_links_show_for_trainees(auth_client):
+    page = auth_client.get("/").content.decode()
+    assert reverse("quizzes:selftest_new") in page and reverse("quizzes:progress") in page
+
+
+def test_nav_links_hidden_from_patients(patient_client):
+    page = patient_client.get("/").content.decode()
+    assert reverse("quizzes:selftest_new") not in page
+
+
+# Views: builder ---------------------------------------------------------------------------------
+
+
+def builder_data(chosen, **overrides):
+    data = {"topics": [t.pk for t in chosen], "count": 5, "pool": "all", "mode": "tutor", "seconds_per_question": 90}
+    data.update(overrides)
+    return data
+
+
+def test_builder_shows_topics_as_checkboxes_all_ticked(auth_client, topics):
+    page = auth_client.get(reverse("quizzes:selftest_new")).content.decode()
+    for topic in topics:
+        assert f'value="{topic.pk}"' in page
+        assert f"{topic.title} (5)" in page
+    assert page.count('type="checkbox"') == 2
+    assert page.count("checked") >= 2
+
+
+def test_builder_starts_a_test_on_its_first_question(auth_client, user, topics):
+    response = auth_client.post(reverse("quizzes:selftest_new"), builder_data(topics, mode="timed", count=3))
+    test = SelfTest.objects.get(user=user)
+    assert response["Location"] == take_url(test, 1)
+    assert (test.mode, test.items.count(), test.seconds_per_question) == ("timed", 3, 90)
+
+
+def test_builder_says_so_when_fewer_questions_match(auth_client, topics):
+    response = auth_client.post(reverse("quizzes:selftest_new"), builder_data(topics[:1], count=40), follow=True)
+    assert "Only 5 questions matched" in response.content.decode()
+
+
+def test_builder_explains_an_empty_pool(auth_client, topics):
+    response = auth_client.post(reverse("quizzes:selftest_new"), builder_data(topics, pool="flagged"))
+    assert response.status_code == 400
+    assert "You have not flagged any questions in these topics." in response.content.decode()
+    assert not SelfTest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("count", 0, "greater than or equal to 1"),
+        ("count", 101, "less than or equal to 100"),
+        ("seconds_per_question", 5, "greater than or equal to 10"),
+        ("topics", [], "Choose at least one topic."),
+        ("topics", [999999], "Select a valid choice"),
+        ("pool", "everything", "Select a valid choice"),
+    ],
+)
+def test_builder_refuses_bad_input(auth_client, topics, field, value, message):
+    response = auth_client.post(reverse("quizzes:selftest_new"), builder_data(topics, **{field: value}))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not SelfTest.objects.exists()
+
+
+# Views: taking ----------------------------------------------------------------------------------
+
+
+def test_timed_page_never_shows_answers_or_feedback(auth_client, user, topics):
+    test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    for _ in range(2):  # before and after answering
+        page = auth_client.get(take_url(test, 1)).content.decode()
+        assert "FEEDBACK-" not in page
+        assert "EXPLANATION-SECRET" not in page
+        assert "Correct answer" not in page
+        assert "fraction" not in page
+        assert item.snapshot["stem"] in page
+        answer(user, test, 1, [wrong_id(item)])
+    assert f'value="{wrong_value(item)}" checked' in page
+
+
+def test_tutor_page_shows_no_feedback_before_answering(auth_client, user, topics):
+    test = new_test(user, topics, count=3)
+    page = auth_client.get(take_url(test, 1)).content.decode()
+    assert "FEEDBACK-" not in page and "EXPLANATION-SECRET" not in page
+    assert "Check answer" in page
+
+
+def test_tutor_choice_is_saved_as_it_is_made_and_checked_only_on_check(auth_client, user, topics):
+    test = new_test(user, topics, count=3)
+    item = first_item(test)
+    data = {"position": 1, "q1": ["", wrong_value(item)]}
+    response = auth_client.post(take_url(test), {**data, "action": "save"}, **JSON)
+    assert response.json() == {"saved": True, "position": 1, "answered": True, "pending": True}
+    # Reopened (a closed tab, or moving on with Next): the choice is still ticked, not checked.
+    auth_client.post(take_url(test), {**data, "action": "next"})
+    page = auth_client.get(take_url(test, 1)).content.decode()
+    assert f'value="{wrong_value(item)}" checked' in page
+    assert "FEEDBACK-" not in page and 'id="check-answer"' in page
+    # Not checked, but answered: the navigator and the finish page count it.
+    finish = auth_client.get(reverse("quizzes:selftest_finish", args=[test.pk]))
+    assert (finish.context["answered"], finish.context["unanswered"]) == (1, [2, 3])
+    auth_client.post(take_url(test), {**data, "action": "check"})
+    page = auth_client.get(take_url(test, 1)).content.decode()
+    assert "Not correct" in page and 'type="radio"' not in page
+
+
+def test_tutor_answer_shows_every_choices_feedback_and_the_explanation(auth_client, user, topics):
+    test = new_test(user, topics, count=3)
+    item = first_item(test)
+    response = auth_client.post(take_url(test), {"position": 1, "q1": ["", wrong_value(item)], "action": "check"})
+    assert response["Location"] == take_url(test, 1)
+    page = auth_client.get(response["Location"]).content.decode()
+    for tag in ("FEEDBACK-RIGHT", "FEEDBACK-WRONG-A", "FEEDBACK-WRONG-B", "FEEDBACK-WRONG-C"):
+        assert tag in page
+    assert "EXPLANATION-SECRET" in page
+    assert "Source: WHO, 1994" in page
+    assert item.question.section.get_absolute_url() in page
+    assert "Not correct" in page
+    assert 'type="radio"' not in page  # locked
+
+
+def test_choices_are_shown_in_the_stored_order(auth_client, user, topics):
+    test = new_test(user, topics, count=3, rng=random.Random(7))
+    item = first_item(test)
+    page = auth_client.get(take_url(test, 1)).content.decode()
+    positions = [page.index(f">{c['text']}</label>") for c in item.snapshot["choices"]]
+    assert positions == sorted(positions)
+
+
+def test_choice_values_are_places_in_the_order_shown_never_choice_ids(auth_client, user, topics):
+    """Ids follow the order the content was written in, where the right answer often comes
+    first: the page must not carry them before the answers are revealed."""
+    test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    page = auth_client.get(take_url(test, 1)).content.decode()
+    inputs = re.findall(r'<input class="form-check-input"[^>]*name="q1" id="([^"]+)" value="([^"]+)"', page)
+    count = len(item.snapshot["choices"])
+    assert inputs == [(f"q1-{n}", str(n)) for n in range(1, count + 1)]
+    # The values the page sends back are read as the choices it showed.
+    shown = item.snapshot["choices"][count - 1]
+    response = auth_client.post(take_url(test), {"position": 1, "q1": [str(count)], "action": "save"}, **JSON)
+    assert response.status_code == 200
+    assert first_item(test).chosen == [shown["id"]]
+
+
+def test_saving_without_javascript_moves_on(auth_client, user, topics):
+    test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    response = auth_client.post(take_url(test), {"position": 1, "q1": ["", right_value(item)], "action": "next"})
+    assert response["Location"] == take_url(test, 2)
+    item.refresh_from_db()
+    assert item.chosen == [right_id(item)]
+    response = auth_client.post(take_url(test), {"position": 2, "q2": [""], "action": "prev"})
+    assert response["Location"] == take_url(test, 1)
+    response = auth_client.post(take_url(test), {"position": 1, "q1": ["", right_value(item)], "goto": 3})
+    assert response["Location"] == take_url(test, 3)
+    response = auth_client.post(take_url(test), {"position": 3, "q3": [""], "action": "finish"})
+    assert response["Location"] == reverse("quizzes:selftest_finish", args=[test.pk])
+
+
+def test_saving_with_javascript_answers_json(auth_client, user, topics):
+    test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    response = auth_client.post(
+        take_url(test), {"position": 1, "q1": ["", right_value(item)], "action": "save"}, **JSON
+    )
+    assert response.status_code == 200
+    assert response.json() == {"saved": True, "position": 1, "answered": True, "pending": False}
+
+
+def test_flag_button_toggles_the_flag(auth_client, user, topics):
+    test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
+    response = auth_client.post(take_url(test), {"position": 2, "q2": [""], "flag": "1"})
+    assert response["Location"] == take_url(test, 2)
+    assert first_item(test, 2).flagged
+    page = auth_client.get(take_url(test, 2)).content.decode()
+    assert "Flagged (remove flag)" in page
+    assert "Question 2, not answered, flagged" in page
+
+
+def test_late_save_is_refused_with_a_message_and_the_test_is_finished_on_opening(auth_client, user, topics):
+    test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    SelfTest.objects.filter(pk=test.pk).update(deadline=timezone.now() - DEADLINE_GRACE - timedelta(seconds=1))
+    response = auth_client.post(take_url(test), {"position": 1, "q1": [right_value(item)], "action": "save"}, **JSON)
+    assert response.status_code == 409
+    body = response.json()
+    assert body["saved"] is False
+    assert "too late" in body["error"]
+    assert body["redirect"] == take_url(test)
+    item.refresh_from_db()
+    assert item.chosen == []
+    response = auth_client.post(
+        take_url(test), {"position": 1, "q1": [right_value(item)], "action": "next"}, follow=True
+    )
+    assert "too late and was not counted" in response.content.decode()
+    # Following the redirect opened the test, which finished it.
+    assert response.redirect_chain[-1][0] == reverse("quizzes:selftest_review", args=[test.pk])
+    test.refresh_from_db()
+    assert test.is_finished and test.score == 0
+
+
+def test_expired_test_is_finished_when_opened(auth_client, user, topics):
+    test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
+    answer(user, test, 1, [right_id(first_item(test))])
+    SelfTest.objects.filter(pk=test.pk).update(deadline=timezone.now() - timedelta(minutes=5))
+    response = auth_client.get(take_url(test, 2), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("quizzes:selftest_review", args=[test.pk])
+    assert "Time was up" in response.content.decode()
+    test.refresh_from_db()
+    assert test.is_finished
+    assert test.score == Decimal("33.33")
+
+
+def test_question_position_not_in_the_test_is_404(auth_client, user, topics):
+    test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
+    assert auth_client.get(take_url(test, 4)).status_code == 404
+    assert auth_client.get(take_url(test) + "?q=abc").status_code == 404
+    assert auth_client.post(take_url(test), {"position": 4, "q4": ["1"]}).status_code == 404
+
+
+def test_a_value_the_question_did_not_show_is_refused_and_not_stored(auth_client, user, topics):
+    test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
+    beyond = str(len(first_item(test).snapshot["choices"]) + 1)
+    response = auth_client.post(take_url(test), {"position": 1, "q1": [beyond], "action": "save"}, **JSON)
+    assert response.status_code == 400
+    assert "not one of this question's choices" in response.json()["error"]
+    response = auth_client.post(take_url(test), {"position": 1, "q1": ["x"], "action": "next"}, follow=True)
+    assert "not one of this question&#x27;s choices" in response.content.decode()
+    assert first_item(test).chosen == []
+
+
+def test_malformed_post_is_a_clear_400(auth_client, user, topics):
+    test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
+    response = auth_client.post(take_url(test), {"position": "first"}, **JSON)
+    assert response.status_code == 400
+    assert response.json()["saved"] is False
+
+
+def test_saving_into_a_finished_test_is_refused(auth_client, user, topics):
+    test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    services.selftest_finish(user=user, test_id=test.pk)
+    response = auth_client.post(take_url(test), {"position": 1, "q1": [right_value(item)], "action": "save"}, **JSON)
+    assert response.status_code == 409
+    assert "finished" in response.json()["error"]
+    response = auth_client.post(
+        take_url(test), {"position": 1, "q1": [right_value(item)], "action": "next"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "finished" in response.content.decode()
+    assert first_item(test).chosen == []
+
+
+def test_changing_a_locked_tutor_answer_is_refused(auth_client, user, topics):
+    test = new_test(user, topics, count=3)
+    item = first_item(test)
+    answer(user, test, 1, [wrong_id(item)])
+    response = auth_client.post(take_url(test), {"position": 1, "q1": [right_value(item)], "action": "check"}, **JSON)
+    assert response.status_code == 409
+    item.refresh_from_db()
+    assert item.chosen == [wrong_id(item)]
+
+
+def test_resume_goes_back_to_the_question_last_visited(auth_client, user, topics):
+    test = new_test(user, topics, count=5, mode=SelfTest.Mode.TIMED)
+    auth_client.get(take_url(test, 4))
+    response = auth_client.get(take_url(test))
+    assert response.context["position"] == 4
+
+
+def test_resume_in_a_new_session_goes_to_the_next_unanswered_question(client, user, topics):
+    test = new_test(user, topics, count=5, mode=SelfTest.Mode.TIMED)
+    for position in (1, 2):
+        item = first_item(test, position)
+        answer(user, test, position, [right_id(item)])
+    client.force_login(user)
+    assert client.get(take_url(test)).context["position"] == 3
+
+
+def test_navigator_shows_answered_unanswered_and_flagged(auth_client, user, topics):
+    test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
+    answer(user, test, 1, [right_id(first_item(test))])
+    answer(user, test, 3, None, flagged=True)
+    page = auth_client.get(take_url(test, 2)).content.decode()
+    assert "Question 1, answered" in page
+    assert 'aria-current="step"' in page
+    assert "Question 3, not answered, flagged" in page
+    assert "1 of 3 answered" in page
+
+
+def test_timed_page_shows_the_time_left(auth_client, user, topics):
+    test = new_test(user, topics, count=2, mode=SelfTest.Mode.TIMED, seconds=90)
+    page = auth_client.get(take_url(test, 1)).content.decode()
+    assert 'id="timer"' in page
+    assert "2:59" in page or "3:00" in page
+
+
+# Views: finishing and review --------------------------------------------------------------------
+
+
+def test_finish_page_lists_unanswered_and_finishing_twice_is_harmless(auth_client, user, topics):
+    test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
+    answer(user, test, 1, [right_id(first_item(test))])
+    page = auth_client.get(reverse("quizzes:selftest_finish", args=[test.pk])).content.decode()
+    assert "2 questions are not answered" in page
+    url = reverse("quizzes:selftest_finish", args=[test.pk])
+    first = auth_client.post(url)
+    assert first["Location"] == reverse("quizzes:selftest_review", args=[test.pk])
+    test.refresh_from_db()
+    finished_at = test.finished_at
+    second = auth_client.post(url, follow=True)
+    assert "already finished" in second.content.decode()
+    test.refresh_from_db()
+    assert test.finished_at == finished_at
+
+
+def test_review_shows_what_was_seen_chosen_and_right(auth_client, user, topics):
+    test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED, rng=random.Random(5))
+    item = first_item(test)
+    answer(user, test, 1, [wrong_id(item)], flagged=True)
+    services.selftest_finish(user=user, test_id=test.pk)
+    page = auth_client.get(reverse("quizzes:selftest_review", args=[test.pk])).content.decode()
+    section = page[page.index('id="review-1"') : page.index('id="review-2"')]
+    texts = [c["text"] for c in item.snapshot["choices"]]
+    assert [section.index(f">{t}<") for t in texts] == sorted(section.index(f">{t}<") for t in texts)
+    assert "Your answer" in section and "Correct answer" in section
+    assert "FEEDBACK-WRONG-A" in section and "EXPLANATION-SECRET" in section
+    assert "Source: WHO, 1994" in section
+    assert item.question.section.get_absolute_url() in section
+    assert "flagged" in section
+    assert "Your score: 0%" in page
+
+
+def test_review_of_an_open_test_sends_back_to_it(auth_client, user, topics):
+    test = new_test(user, topics, count=3)
+    response = auth_client.get(reverse("quizzes:selftest_review", args=[test.pk]))
+    assert response["Location"] == take_url(test)
+
+
+def test_opening_a_finished_test_shows_its_review(auth_client, user, topics):
+    test = new_test(user, topics, count=3)
+    services.selftest_finish(user=user, test_id=test.pk)
+    assert auth_client.get(take_url(test, 1))["Location"] == reverse("quizzes:selftest_review", args=[test.pk])
+
+
+# Query budgets ----------------------------------------------------------------------------------
+
+
+# Timed: session, user, permissions (each cached in production), the answer sheet (cached after
+# the first save), and the one UPDATE. Tutor: session, user, permissions, savepoint, lock the
+# test, the item, update the item, release; the answer is also recorded in progress: select it,
+# savepoint + insert + release (first answer only), update.
+SAVE_BUDGET = {SelfTest.Mode.TIMED: 5, SelfTest.Mode.TUTOR: 13}
+
+
+@pytest.mark.parametrize("size", [10, 100])
+@pytest.mark.parametrize("mode", [SelfTest.Mode.TIMED, SelfTest.Mode.TUTOR])
+def test_saving_an_answer_costs_the_same_for_any_test_size(
+    auth_client, user, django_assert_max_num_queries, size, mode
+):
+    topics, _ = make_bank(topics=2, per_topic=size // 2)  # enough rows for an N+1 to show
+    test = new_test(user, topics, count=size, mode=mode)
+    item = first_item(test, size)
+    # Tutor: "Check answer", the costlier save (it marks the answer and records it in progress).
+    action = "save" if mode == SelfTest.Mode.TIMED else "check"
+    data = {"position": size, f"q{size}": ["", wrong_value(item)], "action": action}
+    with django_assert_max_num_queries(SAVE_BUDGET[mode]):
+        response = auth_client.post(take_url(test), data, **JSON)
+    assert response.status_code == 200
+    assert json.loads(response.content)["answered"] is True
+
+
+@pytest.mark.parametrize("size", [10, 100])
+def test_question_page_costs_the_same_for_any_test_size(auth_client, user, django_assert_max_num_queries, size):
+    topics, _ = make_bank(topics=2, per_topic=size // 2)
+    test = new_test(user, topics, count=size, mode=SelfTest.Mode.TIMED)
+    # session, user, permissions, test, navigator states, item, then the visited position goes into
+    # the session (savepoint, update, release)
+    with django_assert_max_num_queries(9):
+        response = auth_client.get(take_url(test, size // 2))
+    assert response.status_code == 200
+    assert response.content.decode().count("data-nav=") == size
