@@ -1,1 +1,4 @@
-"""Pure rules: scoring, teach-back, spaced review, self-test timing, text. No Django, no database."""
+"""Pure rules: scoring, teach-back, spaced review, self-test timing, item-writing checks, text.
+
+No Django and no database: each is plain data in and out, tested without a database.
+"""
