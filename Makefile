@@ -3,11 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Development settings for every manage.py command typed by hand (git-ignored; never deployed).
+DEV_ENV ?= .env
 # XStatic-Bootstrap builds from source and needs an older setuptools (pkg_resources).
 export PIP_CONSTRAINT := $(CURDIR)/build-constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install install-dev run test test-quick lint format messages bench-page bench-save clean
+.PHONY: help dev-env install install-dev run test test-quick lint format messages bench-page bench-save clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -21,15 +23,22 @@ $(BIN)/.dev-installed: $(BIN)/.installed requirements-dev.txt
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
 	touch $@
 
-install: $(BIN)/.installed  ## Create .venv and install the runtime requirements
+$(DEV_ENV):
+	@printf '# Development settings written by `make install`. Never use them in production.\nDJANGO_DEBUG=true\nDJANGO_SECRET_KEY=%s\n' \
+		"$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote $@ with development settings (DJANGO_DEBUG=true and a new secret key)."
+
+dev-env: $(DEV_ENV)  ## Write the development .env (kept if it exists)
+
+install: $(BIN)/.installed $(DEV_ENV)  ## Create .venv, install the runtime requirements, write a development .env
 
 install-dev: $(BIN)/.dev-installed  ## Also install the test and lint tools
 
 run: install  ## Migrate, load content, create demo accounts and serve on http://127.0.0.1:$(PORT)
-	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input
-	DJANGO_DEBUG=true $(BIN)/python manage.py load_content
-	DJANGO_DEBUG=true $(BIN)/python manage.py demo_setup --base-url http://127.0.0.1:$(PORT)
-	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_content
+	$(BIN)/python manage.py demo_setup --base-url http://127.0.0.1:$(PORT)
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev  ## Run the whole suite (browser tests included when Chromium is found)
 	$(BIN)/python -m pytest -q
@@ -56,5 +65,5 @@ bench-page: install-dev  ## Quiz page throughput vs a bare Django view (gunicorn
 bench-save: install-dev  ## Self-test answer saving throughput vs a bare Django view (gunicorn + wrk)
 	$(BIN)/python benchmarks/answer_save.py
 
-clean:  ## Remove the virtualenv, local database and collected static files
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles
+clean:  ## Remove the virtualenv, the development .env, local database and collected static files
+	rm -rf $(VENV) .env db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

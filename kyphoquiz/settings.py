@@ -1,7 +1,10 @@
 """Settings for KyphoQuiz: one module, configured through the environment (django-environ).
 
-Development: `DJANGO_DEBUG=true` and nothing else; a SQLite file is the default database.
-Production: set `DJANGO_SECRET_KEY`, `DJANGO_ALLOWED_HOSTS` and `DATABASE_URL=postgres://...`.
+Development: `make install` writes a git-ignored `.env` (`DJANGO_DEBUG=true` and a generated
+secret key), read here, so every `manage.py` command works as typed; a SQLite file is the
+default database. Production: set `DJANGO_SECRET_KEY`, `DJANGO_ALLOWED_HOSTS` and
+`DATABASE_URL=postgres://...` in the environment and have no `.env`; `check --deploy` warns
+(kyphoquiz.W001) when settings were read from one.
 """
 
 from pathlib import Path
@@ -13,6 +16,14 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
+
+# DEVELOPMENT FILE
+# Variables already in the environment win over the file. DJANGO_ENV_FILE names another file,
+# or "" for none (the test run uses none, so it exercises the production defaults).
+ENV_FILE = env.str("DJANGO_ENV_FILE", default=str(BASE_DIR / ".env"))
+ENV_FILE_READ = bool(ENV_FILE) and Path(ENV_FILE).is_file()
+if ENV_FILE_READ:
+    environ.Env.read_env(ENV_FILE)
 
 # CORE
 

@@ -8,6 +8,8 @@ class QuizzesConfig(AppConfig):
     verbose_name = "Quizzes and lessons"
 
     def ready(self):
+        from kyphoquiz import checks  # noqa: F401 - registers the deployment checks
+
         from . import roles, signals  # noqa: F401 - connects the content-version signals
 
         # Every `migrate` (and every test database) ends with the role groups in place.

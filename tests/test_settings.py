@@ -4,10 +4,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The development `.env` that `make install` writes is not read here: these test the environment alone.
+NO_ENV_FILE = {"DJANGO_ENV_FILE": ""}
 
 
 def run_check(**env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")} | NO_ENV_FILE
     return subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
     )
@@ -34,7 +36,7 @@ def test_sqlite_file_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
         "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])\n"
         "c.execute('PRAGMA busy_timeout'); print(c.fetchone()[0])\n"
     )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"} | NO_ENV_FILE
     env = {**clean, "DJANGO_DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
@@ -46,7 +48,7 @@ def test_sqlite_file_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
 
 
 def _database_setting(name, **env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")} | NO_ENV_FILE
     script = f"from django.conf import settings; print(settings.DATABASES['default'][{name!r}])"
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", script],

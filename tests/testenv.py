@@ -8,3 +8,5 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
+# No development `.env`: the tests exercise the production defaults.
+os.environ.setdefault("DJANGO_ENV_FILE", "")

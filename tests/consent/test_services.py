@@ -415,3 +415,27 @@ def test_sign_off_leaves_the_record_as_it_was(pathway, clinician):
     services.record_sign_off(record=record, by=clinician)
 
     assert ConsentRecord.objects.filter(pk=record.pk).values().get() == before
+
+
+def test_revoking_and_its_audit_row_are_stored_together(pathway, monkeypatch):
+    from django.db import DatabaseError
+
+    from quizzes.consent import services as consent_services
+
+    issued = enrol(pathway)
+    clinician = UserFactory()
+
+    def audit_fails(**kwargs):
+        raise DatabaseError("audit log unavailable")
+
+    monkeypatch.setattr(consent_services, "audit_record", audit_fails)
+    with pytest.raises(DatabaseError):
+        consent_services.enrolment_revoke(enrolment=issued.enrolment, by=clinician)
+    issued.enrolment.refresh_from_db()
+    assert issued.enrolment.revoked_at is None
+
+
+def test_sign_off_refusal_names_the_reason(pathway):
+    from quizzes.consent.services import sign_off_refusal
+
+    assert sign_off_refusal(None) == "Only a completed record can be signed off."

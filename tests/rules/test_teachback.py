@@ -240,3 +240,15 @@ def test_mastery_and_discussion_points_never_disagree(check, pass_mark):
     outcome = result(items, answers, pass_mark)
     critical_missed = {s.name for s in slots_of(items) if s.critical} & set(outcome.discussion_points)
     assert not (outcome.mastery and critical_missed)
+
+
+def test_round_progress_counts_the_round_being_asked():
+    from quizzes.rules.teachback import Answer, Ask, Item, round_progress
+
+    items = [Item("a", "p1"), Item("b", "p2"), Item("c", "p3")]
+    first = [Answer("a", "a", 1, True)]
+    now = round_progress(items, first, Ask("b", "b", 1))
+    assert (now.number, now.total, now.again) == (2, 3, False)
+    wrong_twice = [Answer("a", "a", 1, False), Answer("b", "b", 1, True), Answer("c", "c", 1, False)]
+    again = round_progress(items, wrong_twice, Ask("a", "a", 2))
+    assert (again.number, again.total, again.again) == (1, 2, True)
