@@ -109,3 +109,15 @@ class SelfTestAnswerForm(forms.Form):
         """What to tell the trainee when the post could not be read."""
         errors = self.non_field_errors()
         return errors[0] if errors else _("That answer could not be read. Please choose again.")
+
+    def answer(self) -> dict:
+        """What the save service takes from this post: the question, the choices ticked as the
+        page showed them, the flag, and whether the choice only waits to be checked (tutor
+        mode: only "Check answer" marks it; saved as it is made, or carried along by another
+        button, it is kept until checked or the test ends)."""
+        return {
+            "position": self.cleaned_data["position"],
+            "shown": self.shown(),
+            "flagged": self.flagged(),
+            "pending": self.pressed() != Action.CHECK,
+        }

@@ -5,6 +5,8 @@ or `static/js/selftest.js`, which posts the same form with fetch as soon as a ch
 and asks for JSON (`Accept: application/json`).
 """
 
+from dataclasses import asdict
+
 from csp.decorators import csp
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -119,26 +121,15 @@ def _selftest_save(request, pk):
         return _refuse(request, pk, form.error_message(), status=400, position=form.cleaned_data.get("position"))
     position, action = form.cleaned_data["position"], form.pressed()
     try:
-        # Tutor mode: only "Check answer" marks a choice; saved as it is made (selftest.js),
-        # or carried along by another button, it is kept until checked or the test ends.
-        saved = answers.selftest_answer(
-            user=request.user,
-            test_id=pk,
-            position=position,
-            shown=form.shown(),
-            flagged=form.flagged(),
-            pending=action != taking.Action.CHECK,
-        )
+        saved = answers.selftest_answer(user=request.user, test_id=pk, **form.answer())
     except ObjectDoesNotExist:
         raise Http404 from None
-    except DeadlinePassed as error:  # the take page finishes the expired test and shows the review
-        return _refuse(request, pk, error.message, status=error.status, redirect_to=_take_url(pk))
     except SelfTestError as error:
-        return _refuse(request, pk, error.message, status=error.status, position=position)
+        # Time up: the take page finishes the test and shows the review.
+        back = _take_url(pk) if isinstance(error, DeadlinePassed) else None
+        return _refuse(request, pk, error.message, status=error.status, position=position, redirect_to=back)
     if _wants_json(request):
-        return JsonResponse(
-            {"saved": True, "position": saved.position, "answered": saved.answered, "pending": saved.pending}
-        )
+        return JsonResponse({"saved": True, **asdict(saved)})
     if action == taking.Action.FINISH:
         return redirect("quizzes:selftest_finish", pk=pk)
     goto = form.cleaned_data.get("goto")
