@@ -56,7 +56,7 @@ format: install-dev  ## Fix what ruff can fix and format the code
 	$(BIN)/ruff format .
 
 messages: install-dev  ## Refresh locale/es from the code and compile it (needs GNU gettext)
-	DJANGO_DEBUG=true $(BIN)/python manage.py makemessages -l es --ignore=.venv --ignore=staticfiles --ignore=tests --no-obsolete
+	DJANGO_DEBUG=true $(BIN)/python manage.py makemessages -l es --ignore=.venv --ignore=staticfiles --ignore=tests --no-obsolete --no-location
 	DJANGO_DEBUG=true $(BIN)/python manage.py compilemessages -l es --ignore=.venv
 
 bench-page: install-dev  ## Quiz page throughput vs a bare Django view (gunicorn + wrk)
