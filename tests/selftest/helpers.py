@@ -52,3 +52,16 @@ def right_value(item) -> str:
 
 def wrong_value(item) -> str:
     return shown_value(item.snapshot["choices"], wrong_id(item))
+
+
+def first_item(test, position=1):
+    from quizzes.models import SelfTestItem
+
+    return SelfTestItem.objects.get(test=test, position=position)
+
+
+def answer(user, test, position, chosen, **kwargs):
+    """Save a choice (by id) through the answer service."""
+    from quizzes.selftest import answers
+
+    return answers.selftest_answer(user=user, test_id=test.pk, position=position, chosen=chosen, **kwargs)
