@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from ..models import Question, Topic
+from ..models import Question, Quiz, Topic
 from ..rules import grading
-from .specs import ContentError, QuestionSpec, _choice_specs, _require, question_spec_validate
+from .specs import ContentError, QuestionSpec, _choice_specs, _require, allow_from_stored, question_spec_validate
 
 
 def question_to_exchange(question: Question) -> dict[str, Any]:
@@ -74,3 +75,27 @@ def questions_from_exchange(payload: Any) -> list[QuestionSpec]:
         if spec.topic and spec.topic not in known:
             raise ContentError(f"Question '{spec.name}': unknown topic {spec.topic!r}.")
     return specs
+
+
+def specs_keep_stored(*, quiz: Quiz, specs: list[QuestionSpec]) -> list[QuestionSpec]:
+    """Imported specs completed from the quiz's stored questions of the same name.
+
+    The exchange format has no source, section, difficulty or item-check exceptions: a question
+    already in the quiz keeps its stored ones, and a new question starts without them.
+    """
+    stored = {
+        q.name: q for q in quiz.questions.select_related("section__lesson").filter(name__in=[s.name for s in specs])
+    }
+    completed = []
+    for spec in specs:
+        question = stored.get(spec.name)
+        if question is not None:
+            spec = replace(
+                spec,
+                source=question.source,
+                difficulty=question.difficulty,
+                section=f"{question.section.lesson.slug}#{question.section.slug}" if question.section else None,
+                allow=allow_from_stored(question.item_check_allow),
+            )
+        completed.append(spec)
+    return completed

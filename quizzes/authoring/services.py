@@ -7,11 +7,12 @@ and versioned by one set of rules whichever way it arrives.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
 
 from ..models import Choice, Lesson, LessonSection, Pathway, PathwayStep, Question, Quiz, Topic
+from .exchange import specs_keep_stored
 from .files import Bundle
 from .specs import QuestionSpec
 
@@ -51,12 +52,14 @@ def question_upsert(*, quiz: Quiz, spec: QuestionSpec, position: int) -> str:
     choices. Stored attempts are untouched: they keep their own snapshots.
     """
     digest = spec.content_hash()
+    allow = [asdict(a) for a in spec.allow]
     question = Question.objects.filter(quiz=quiz, name=spec.name).first()
     if question is not None and question.content_hash == digest:
-        if question.position != position:
-            question.position = position
-            question.save(update_fields=["position"])
-        return "unchanged"
+        # Neither the position nor a recorded exception changes what learners see: no new version.
+        allow_changed = question.item_check_allow != allow
+        if _update_fields(question, {"position": position, "item_check_allow": allow}):
+            question.save(update_fields=["position", "item_check_allow"])
+        return "updated" if allow_changed else "unchanged"
     values = {
         "position": position,
         "kind": spec.kind.value,
@@ -69,6 +72,7 @@ def question_upsert(*, quiz: Quiz, spec: QuestionSpec, position: int) -> str:
         "critical": spec.critical,
         "point": spec.point,
         "translations": {lang: {k: v for k, v in t.items() if k != "choices"} for lang, t in spec.translations.items()},
+        "item_check_allow": allow,
         "content_hash": digest,
     }
     if question is None:
@@ -210,21 +214,12 @@ def questions_upsert(*, quiz: Quiz, specs: Iterable[QuestionSpec]) -> SyncReport
 @transaction.atomic
 def questions_import(*, quiz: Quiz, specs: list[QuestionSpec]) -> SyncReport:
     """Add or update imported questions after the quiz's existing ones; all or nothing."""
-    current = {q.name: q for q in quiz.questions.select_related("section__lesson", "topic")}
+    positions = dict(quiz.questions.values_list("name", "position"))
     report = SyncReport()
-    next_position = max((q.position for q in current.values()), default=0) + 1
-    for spec in specs:
-        question = current.get(spec.name)
-        if question is None:
+    next_position = max(positions.values(), default=0) + 1
+    for spec in specs_keep_stored(quiz=quiz, specs=specs):
+        position = positions.get(spec.name)
+        if position is None:
             position, next_position = next_position, next_position + 1
-        else:
-            # The exchange format has no source, section or difficulty: keep the stored ones.
-            position = question.position
-            spec = replace(
-                spec,
-                source=question.source,
-                difficulty=question.difficulty,
-                section=f"{question.section.lesson.slug}#{question.section.slug}" if question.section else None,
-            )
         _record(report, f"question {quiz.slug}/{spec.name}", question_upsert(quiz=quiz, spec=spec, position=position))
     return report

@@ -193,3 +193,57 @@ def test_patient_check_has_critical_points_with_siblings_for_teach_back(capsys):
     assert len(critical_points) >= 8
     for point in critical_points:
         assert check.filter(point=point).count() >= 2, f"critical point {point} has no sibling question"
+
+
+def add_allow(path: Path, question: str, entry: str) -> None:
+    """Give one question of a content file an `allow:` list, written as YAML flow."""
+    text = path.read_text()
+    marker = f"  - name: {question}\n"
+    assert marker in text
+    path.write_text(text.replace(marker, f"{marker}    allow: [{entry}]\n", 1))
+
+
+def test_an_exception_is_stored_without_a_new_version(content_dir, capsys):
+    load(content_dir, capsys)
+    question = Question.objects.get(quiz__slug="trainee-osteoporosis", name="osteoporosis-definition")
+    assert question.item_check_allow == []
+    add_allow(
+        content_dir / "quizzes" / "trainee-osteoporosis.yaml",
+        "osteoporosis-definition",
+        "{rule: unfocused-stem, reason: The stem names the definition it asks for.}",
+    )
+    out = load(content_dir, capsys)
+    assert "updated question trainee-osteoporosis/osteoporosis-definition" in out
+    question.refresh_from_db()
+    assert question.item_check_allow == [
+        {"rule": "unfocused-stem", "reason": "The stem names the definition it asks for."}
+    ]
+    assert question.version == 1  # learners see nothing new
+
+
+def test_an_exception_naming_an_unknown_rule_is_refused(content_dir):
+    add_allow(
+        content_dir / "quizzes" / "trainee-osteoporosis.yaml",
+        "osteoporosis-definition",
+        "{rule: longest-answer, reason: A typo for longest-correct.}",
+    )
+    with pytest.raises(CommandError, match=r"osteoporosis-definition': 'allow' names an unknown rule 'longest-answer'"):
+        call_command("load_content", "--dir", str(content_dir))
+    assert Quiz.objects.count() == 0
+
+
+def test_import_keeps_the_stored_exceptions(tmp_path, capsys):
+    load(capsys=capsys)
+    question = Question.objects.get(quiz__slug="trainee-osteoporosis", name="osteoporosis-definition")
+    allow = [{"rule": "unfocused-stem", "reason": "Why."}]
+    Question.objects.filter(pk=question.pk).update(item_check_allow=allow)
+    call_command("export_questions", "--quiz", "trainee-osteoporosis")
+    exported = json.loads(capsys.readouterr().out)
+    edited = next(q for q in exported if q["name"] == question.name)
+    edited["text"] = "Which statement best matches the NIH Consensus definition of osteoporosis, in short?"
+    path = tmp_path / "q.json"
+    path.write_text(json.dumps(exported))
+    call_command("import_questions", str(path), "--quiz", "trainee-osteoporosis")
+    question.refresh_from_db()
+    assert question.version == 2
+    assert question.item_check_allow == allow
