@@ -318,3 +318,9 @@ def test_a_path_that_cannot_be_read_is_refused(tmp_path, name, text, message):
         path.write_text(text)
     _, error = run(path)
     assert error is not None and message in str(error)
+
+
+def test_the_content_readme_lists_every_rule_with_its_severity():
+    readme = (CONTENT_DIR / "README.md").read_text(encoding="utf-8")
+    for rule in RULES.values():
+        assert f"| `{rule.id}` | {rule.severity.value} |" in readme, rule.id
