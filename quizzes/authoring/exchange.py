@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
-from ..models import Question, Topic
+from ..models import Question, Quiz, Topic
 from ..rules import grading
-from .specs import ContentError, QuestionSpec, _choice_specs, _require, question_spec_validate
+from .specs import ContentError, QuestionSpec, _choice_specs, _require, allow_from_stored, question_spec_validate
 
 
 def question_to_exchange(question: Question) -> dict[str, Any]:
@@ -60,8 +63,18 @@ def question_spec_from_exchange(data: Any, where: str) -> QuestionSpec:
     )
 
 
-def questions_from_exchange(payload: Any) -> list[QuestionSpec]:
-    """Check a whole import before anything is written."""
+def exchange_file_read(path: Path) -> Any:
+    """The JSON held in an exchange file, or a ContentError that says what is wrong with it."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ContentError(f"No file at {path}.") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ContentError(f"{path} is not valid JSON: {exc}") from None
+
+
+def questions_parse_exchange(payload: Any) -> list[QuestionSpec]:
+    """Every question of an exchange payload, each checked on its own rules; no database needed."""
     if not isinstance(payload, list):
         raise ContentError("The file must hold a JSON list of questions.")
     specs = [question_spec_from_exchange(item, f"question {i}") for i, item in enumerate(payload, start=1)]
@@ -69,8 +82,39 @@ def questions_from_exchange(payload: Any) -> list[QuestionSpec]:
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ContentError(f"Question names must be unique; repeated: {', '.join(duplicates)}.")
+    return specs
+
+
+def questions_from_exchange(payload: Any) -> list[QuestionSpec]:
+    """Check a whole import before anything is written: each question, and that its topic exists."""
+    specs = questions_parse_exchange(payload)
     known = set(Topic.objects.filter(slug__in={s.topic for s in specs if s.topic}).values_list("slug", flat=True))
     for spec in specs:
         if spec.topic and spec.topic not in known:
             raise ContentError(f"Question '{spec.name}': unknown topic {spec.topic!r}.")
     return specs
+
+
+def specs_keep_stored(*, quiz: Quiz, specs: list[QuestionSpec]) -> list[QuestionSpec]:
+    """Imported specs completed from the quiz's stored questions of the same name.
+
+    The exchange format has no source, section, difficulty or item-check exceptions: a question
+    already in the quiz keeps its stored ones, and a new question starts without them.
+    """
+    if quiz.pk is None:  # a quiz this import is about to create has nothing stored
+        return list(specs)
+    names = [s.name for s in specs]
+    stored = {q.name: q for q in quiz.questions.select_related("section__lesson").filter(name__in=names)}
+    completed = []
+    for spec in specs:
+        question = stored.get(spec.name)
+        if question is not None:
+            spec = replace(
+                spec,
+                source=question.source,
+                difficulty=question.difficulty,
+                section=f"{question.section.lesson.slug}#{question.section.slug}" if question.section else None,
+                allow=allow_from_stored(question.item_check_allow),
+            )
+        completed.append(spec)
+    return completed

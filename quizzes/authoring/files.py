@@ -95,6 +95,40 @@ def _quiz_translations(directory: Path, data: dict) -> None:
         data["specs"] = specs
 
 
+def _quiz_read(path: Path) -> dict:
+    """One quiz file's own rules: its fields and its questions, parsed into `data["specs"]`."""
+    where = f"quizzes/{path.name}"
+    data = _read_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise ContentError(f"{where}: a quiz file holds a mapping (slug, title, questions...).")
+    _slug(_require(data, "slug", where), where, "slug")
+    _require(data, "title", where)
+    if data.get("audience") not in Audience.values:
+        raise ContentError(f"{where}: audience must be one of {Audience.values}.")
+    pass_mark = data.get("pass_mark", 70)
+    if not isinstance(pass_mark, int) or not 0 <= pass_mark <= 100:
+        raise ContentError(f"{where}: pass_mark must be a whole number from 0 to 100.")
+    specs = [question_spec_from_yaml(q, where) for q in _require(data, "questions", where)]
+    names = [s.name for s in specs]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ContentError(f"{where}: question names must be unique; repeated: {', '.join(duplicates)}.")
+    data["specs"] = specs
+    return data
+
+
+def quiz_file_read(path: Path) -> dict:
+    """One quiz file (`<content>/quizzes/<slug>.yaml`) with its translations, as `bundle_read` reads it.
+
+    Its translations are found where `bundle_read` finds them (`<content>/es/quizzes/<slug>.yaml`).
+    Only the file's own rules are checked: that its topics, lessons and sections exist needs the
+    whole folder (`bundle_read`).
+    """
+    data = _quiz_read(path)
+    _quiz_translations(path.resolve().parent.parent, data)
+    return data
+
+
 def bundle_read(directory: Path = CONTENT_DIR) -> Bundle:
     """Read and check every content file; nothing is written."""
     bundle = Bundle()
@@ -125,29 +159,16 @@ def bundle_read(directory: Path = CONTENT_DIR) -> Bundle:
         bundle.lessons.append(data)
     lesson_slugs = {lesson["slug"] for lesson in bundle.lessons}
     for path in sorted((directory / "quizzes").glob("*.yaml")):
-        data = _read_yaml(path) or {}
+        data = _quiz_read(path)
         where = f"quizzes/{path.name}"
-        _slug(_require(data, "slug", where), where, "slug")
-        _require(data, "title", where)
-        if data.get("audience") not in Audience.values:
-            raise ContentError(f"{where}: audience must be one of {Audience.values}.")
-        pass_mark = data.get("pass_mark", 70)
-        if not isinstance(pass_mark, int) or not 0 <= pass_mark <= 100:
-            raise ContentError(f"{where}: pass_mark must be a whole number from 0 to 100.")
         for slug in data.get("lessons") or []:
             if slug not in lesson_slugs:
                 raise ContentError(f"{where}: unknown lesson {slug!r}.")
-        specs = [question_spec_from_yaml(q, where) for q in _require(data, "questions", where)]
-        names = [s.name for s in specs]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise ContentError(f"{where}: question names must be unique; repeated: {', '.join(duplicates)}.")
-        for spec in specs:
+        for spec in data["specs"]:
             if spec.topic and spec.topic not in topic_slugs:
                 raise ContentError(f"{where} question '{spec.name}': unknown topic {spec.topic!r}.")
             if spec.section and spec.section not in sections:
                 raise ContentError(f"{where} question '{spec.name}': unknown section {spec.section!r}.")
-        data["specs"] = specs
         _quiz_translations(directory, data)
         bundle.quizzes.append(data)
     quiz_slugs = {q["slug"] for q in bundle.quizzes}

@@ -1,19 +1,23 @@
 """Writes for authoring: content files and imported questions into the database, versioned.
 
 `load_content` and `import_questions` both end in `question_upsert`, so a question is stored
-and versioned by one set of rules whichever way it arrives.
+and versioned by one set of rules whichever way it arrives. Both run the item-writing check
+first: an error in it stores nothing (`FlawedQuestions`), and the warnings come back in the
+report, so that a flawed question never reaches a learner unnoticed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
 
-from ..models import Choice, Lesson, LessonSection, Pathway, PathwayStep, Question, Quiz, Topic
+from ..models import Audience, Choice, Lesson, LessonSection, Pathway, PathwayStep, Question, Quiz, Topic
+from .exchange import specs_keep_stored
 from .files import Bundle
-from .specs import QuestionSpec
+from .item_checks import CheckReport, FlawedQuestions, bundle_check, specs_check
+from .specs import ContentError, QuestionSpec
 
 
 @dataclass
@@ -21,6 +25,8 @@ class SyncReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
+    # What the item-writing check found in the questions written (warnings, or errors let through).
+    item_check: CheckReport = field(default_factory=CheckReport)
 
     def merge(self, other: SyncReport) -> None:
         self.created += other.created
@@ -51,12 +57,14 @@ def question_upsert(*, quiz: Quiz, spec: QuestionSpec, position: int) -> str:
     choices. Stored attempts are untouched: they keep their own snapshots.
     """
     digest = spec.content_hash()
+    allow = [asdict(a) for a in spec.allow]
     question = Question.objects.filter(quiz=quiz, name=spec.name).first()
     if question is not None and question.content_hash == digest:
-        if question.position != position:
-            question.position = position
-            question.save(update_fields=["position"])
-        return "unchanged"
+        # Neither the position nor a recorded exception changes what learners see: no new version.
+        allow_changed = question.item_check_allow != allow
+        if _update_fields(question, {"position": position, "item_check_allow": allow}):
+            question.save(update_fields=["position", "item_check_allow"])
+        return "updated" if allow_changed else "unchanged"
     values = {
         "position": position,
         "kind": spec.kind.value,
@@ -69,6 +77,7 @@ def question_upsert(*, quiz: Quiz, spec: QuestionSpec, position: int) -> str:
         "critical": spec.critical,
         "point": spec.point,
         "translations": {lang: {k: v for k, v in t.items() if k != "choices"} for lang, t in spec.translations.items()},
+        "item_check_allow": allow,
         "content_hash": digest,
     }
     if question is None:
@@ -115,8 +124,15 @@ def _upsert(model, lookup: dict, values: dict):
 
 @transaction.atomic
 def content_sync(bundle: Bundle) -> SyncReport:
-    """Write a checked bundle to the database. Running it twice changes nothing the second time."""
-    report = SyncReport()
+    """Write a checked bundle to the database. Running it twice changes nothing the second time.
+
+    Raises `FlawedQuestions`, writing nothing, when the item-writing check finds an error: our
+    own bank fixes the question or records a reasoned exception in its file (`allow:`).
+    """
+    item_check = bundle_check(bundle)
+    if item_check.has_errors():
+        raise FlawedQuestions(item_check)
+    report = SyncReport(item_check=item_check)
     for t in bundle.topics:
         _, outcome = _upsert(
             Topic, {"slug": t["slug"]}, {"title": t.get("title", t["slug"]), "description": t.get("description", "")}
@@ -208,23 +224,38 @@ def questions_upsert(*, quiz: Quiz, specs: Iterable[QuestionSpec]) -> SyncReport
 
 
 @transaction.atomic
-def questions_import(*, quiz: Quiz, specs: list[QuestionSpec]) -> SyncReport:
-    """Add or update imported questions after the quiz's existing ones; all or nothing."""
-    current = {q.name: q for q in quiz.questions.select_related("section__lesson", "topic")}
-    report = SyncReport()
-    next_position = max((q.position for q in current.values()), default=0) + 1
+def questions_import(
+    *, quiz_slug: str, specs: list[QuestionSpec], create: bool = False, allow_flaws: bool = False
+) -> SyncReport:
+    """Add or update imported questions after the quiz's existing ones; all or nothing.
+
+    With `create`, a missing quiz is created, unpublished. The item-writing check runs on the
+    questions as they will be stored (keeping a stored question's exceptions) before anything
+    is written: an error refuses the whole import with `FlawedQuestions`, unless `allow_flaws`.
+    """
+    quiz = Quiz.objects.filter(slug=quiz_slug).first()
+    if quiz is None and not create:
+        raise ContentError(f"No quiz with slug {quiz_slug!r}.")
+    if quiz is None:
+        quiz = Quiz(
+            slug=quiz_slug,
+            title=quiz_slug.replace("-", " ").capitalize(),
+            audience=Audience.TRAINEE,
+            is_published=False,
+        )
+    specs = specs_keep_stored(quiz=quiz, specs=specs)
+    item_check = specs_check(quiz=quiz_slug, specs=specs)
+    if item_check.has_errors() and not allow_flaws:
+        raise FlawedQuestions(item_check)
+    report = SyncReport(item_check=item_check)
+    if quiz.pk is None:
+        quiz.save()
+        report.created.append(f"quiz {quiz.slug}")
+    positions = dict(quiz.questions.values_list("name", "position"))
+    next_position = max(positions.values(), default=0) + 1
     for spec in specs:
-        question = current.get(spec.name)
-        if question is None:
+        position = positions.get(spec.name)
+        if position is None:
             position, next_position = next_position, next_position + 1
-        else:
-            # The exchange format has no source, section or difficulty: keep the stored ones.
-            position = question.position
-            spec = replace(
-                spec,
-                source=question.source,
-                difficulty=question.difficulty,
-                section=f"{question.section.lesson.slug}#{question.section.slug}" if question.section else None,
-            )
         _record(report, f"question {quiz.slug}/{spec.name}", question_upsert(quiz=quiz, spec=spec, position=position))
     return report

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..models import Question
-from ..rules import grading
+from ..rules import grading, item_writing
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRACTION_PLACES = Decimal("0.0000001")
@@ -33,6 +33,14 @@ class ChoiceSpec:
 
 
 @dataclass(frozen=True)
+class AllowSpec:
+    """An item-writing rule that does not apply to one question, with the reason it does not."""
+
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class QuestionSpec:
     name: str
     kind: grading.Kind
@@ -47,10 +55,21 @@ class QuestionSpec:
     point: str = ""
     # {"es": {"stem": ..., "explanation": ..., "choices": [{"text": ..., "feedback": ...}]}}
     translations: dict = field(default_factory=dict, compare=False)
+    allow: tuple[AllowSpec, ...] = ()
 
     def content_hash(self) -> str:
+        """A digest of what learners see and how it is marked: a change to it bumps the version.
+
+        `allow` is neither, so recording an exception restarts nobody's attempt, and the hashes
+        stored before it existed still match.
+        """
         data = asdict(self)
+        del data["allow"]
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+    def allowed_rules(self) -> frozenset[str]:
+        """The ids of the item-writing rules this question is excused from."""
+        return frozenset(a.rule for a in self.allow)
 
 
 # Parsing and validation ---------------------------------------------------------------------
@@ -91,6 +110,42 @@ def _choice_specs(items: list[dict], where: str) -> tuple[ChoiceSpec, ...]:
             feedback=str(c.get("feedback") or "").strip(),
         )
         for c in items
+    )
+
+
+def allow_specs(value: Any, where: str) -> tuple[AllowSpec, ...]:
+    """Read an `allow:` list of {rule, reason}: each rule a known id, each with its reason."""
+    if value in (None, ""):
+        return ()
+    if not isinstance(value, list):
+        raise ContentError(f"{where}: 'allow' must be a list of {{rule, reason}} entries.")
+    allowed: list[AllowSpec] = []
+    for entry in value:
+        if not isinstance(entry, dict) or set(entry) - {"rule", "reason"}:
+            raise ContentError(f"{where}: each 'allow' entry has a 'rule' and a 'reason', got {entry!r}.")
+        rule = entry.get("rule")
+        reason = entry.get("reason")
+        if not isinstance(rule, str) or item_writing.unknown_rules([rule]):
+            known = ", ".join(item_writing.RULES)
+            raise ContentError(f"{where}: 'allow' names an unknown rule {rule!r}; the rules are: {known}.")
+        if not isinstance(reason, str) or not reason.strip():
+            raise ContentError(f"{where}: 'allow' of {rule!r} needs a 'reason': say why the rule does not apply.")
+        if rule in {a.rule for a in allowed}:
+            raise ContentError(f"{where}: 'allow' lists {rule!r} twice.")
+        allowed.append(AllowSpec(rule=rule, reason=" ".join(reason.split())))
+    return tuple(allowed)
+
+
+def allow_from_stored(value: Any) -> tuple[AllowSpec, ...]:
+    """A question's stored exceptions as specs, without checking them again.
+
+    An exception naming a rule retired since it was recorded is carried along, not refused.
+    """
+    entries = value if isinstance(value, list) else []
+    return tuple(
+        AllowSpec(rule=str(e["rule"]), reason=str(e.get("reason") or ""))
+        for e in entries
+        if isinstance(e, dict) and e.get("rule")
     )
 
 
@@ -135,6 +190,7 @@ def question_spec_from_yaml(data: dict, where: str) -> QuestionSpec:
             critical=bool(data.get("critical", False)),
             point=data.get("point") or "",
             choices=_choice_specs(choices, where),
+            allow=allow_specs(data.get("allow"), where),
         ),
         where,
     )

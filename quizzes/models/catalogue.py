@@ -149,6 +149,15 @@ class Question(models.Model):
     translations = models.JSONField(
         default=dict, blank=True, help_text=_('Text in other languages: {"es": {"stem": ..., "explanation": ...}}.')
     )
+    # Reasoned exceptions to the item-writing check; not part of what learners see.
+    item_check_allow = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_(
+            "Item-writing rules that do not apply to this question, each with its reason: "
+            '[{"rule": "longest-correct", "reason": "..."}].'
+        ),
+    )
     # Bumped whenever what a learner sees or how it is marked changes; an open attempt made
     # from an older version is started afresh.
     version = models.PositiveIntegerField(default=1)

@@ -1,7 +1,11 @@
+import json
+import re
+
 import pytest
 from django.urls import reverse
 
 from quizzes.models import Attempt, Question
+from quizzes.rules.item_writing import RULES
 from tests.factories import QuestionFactory, QuizFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +100,81 @@ def test_attempts_are_read_only_in_the_admin(admin_session):
     assert admin_session.get(url).status_code == 200
     admin_session.post(url, {"score": "100"})
     assert Attempt.objects.get(pk=attempt.pk).score is None
+
+
+# The item-writing check in the admin -----------------------------------------------------------
+
+FLAWED_CHOICES = [
+    ("Osteoblasts", 1, ""),
+    ("Osteoclasts", 0, ""),
+    ("Chondrocytes", 0, ""),
+    ("Myocytes", 0, ""),
+    ("All of the above", 0, ""),
+]
+
+
+def test_question_page_shows_its_findings_with_hints(admin_session):
+    question = QuestionFactory(stem="Which cells build new bone?", choices=FLAWED_CHOICES)
+    html = admin_session.get(change_url(question)).content.decode()
+    assert "Item-writing check" in html
+    assert "<strong>error</strong> all-of-the-above [en]" in html
+    assert RULES["all-of-the-above"].hint in html
+
+
+def test_question_page_says_when_nothing_is_found(admin_session):
+    question = QuestionFactory(stem="Which cells build new bone?", choices=FLAWED_CHOICES[:4])
+    assert "No item-writing flaws found." in admin_session.get(change_url(question)).content.decode()
+
+
+def test_question_page_honours_a_recorded_exception(admin_session):
+    question = QuestionFactory(
+        stem="Which cells build new bone?",
+        choices=FLAWED_CHOICES,
+        item_check_allow=[{"rule": "all-of-the-above", "reason": "A test."}],
+    )
+    assert "No item-writing flaws found." in admin_session.get(change_url(question)).content.decode()
+
+
+def test_question_list_counts_the_findings(admin_session):
+    QuestionFactory(name="flawed-one", stem="Which cells build new bone?", choices=FLAWED_CHOICES)
+    QuestionFactory(name="clean-one", stem="Which cells build new bone?", choices=FLAWED_CHOICES[:4])
+    html = admin_session.get(reverse("admin:quizzes_question_changelist")).content.decode()
+    assert "Item-writing findings" in html
+    assert re.search(r"flawed-one.*?<td class=\"field-item_check_count\">1 \(1 error\)</td>", html, re.S)
+    assert re.search(r"clean-one.*?<td class=\"field-item_check_count\">0</td>", html, re.S)
+
+
+def test_question_list_checks_every_row_without_a_query_each(admin_session, django_assert_max_num_queries):
+    quiz = QuizFactory(questions=20)  # enough rows for an N+1 to show
+    url = reverse("admin:quizzes_question_changelist")
+    # session, user, quiz filter, topic filter, two counts, questions with quiz and topic, choices
+    with django_assert_max_num_queries(8):
+        response = admin_session.get(url, {"quiz__id__exact": quiz.pk})
+    assert response.status_code == 200
+
+
+def test_admin_stores_an_exception_with_its_reason(admin_session):
+    question = QuestionFactory(choices=[])
+    data = question_post(question, "single", [("A", "1"), ("B", "0")])
+    data["item_check_allow"] = json.dumps([{"rule": "too-few-distractors", "reason": "Two real options."}])
+    assert admin_session.post(change_url(question), data).status_code == 302
+    question.refresh_from_db()
+    assert question.item_check_allow == [{"rule": "too-few-distractors", "reason": "Two real options."}]
+
+
+@pytest.mark.parametrize(
+    ("allow", "message"),
+    [
+        ([{"rule": "longest-answer", "reason": "Typo."}], "unknown rule"),
+        ([{"rule": "longest-correct"}], "needs a &#x27;reason&#x27;"),
+    ],
+)
+def test_admin_refuses_an_exception_with_an_unknown_rule_or_no_reason(admin_session, allow, message):
+    question = QuestionFactory(choices=[])
+    data = question_post(question, "single", [("A", "1"), ("B", "0")])
+    data["item_check_allow"] = json.dumps(allow)
+    response = admin_session.post(change_url(question), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    question.refresh_from_db()
+    assert question.item_check_allow == []

@@ -193,3 +193,132 @@ def test_patient_check_has_critical_points_with_siblings_for_teach_back(capsys):
     assert len(critical_points) >= 8
     for point in critical_points:
         assert check.filter(point=point).count() >= 2, f"critical point {point} has no sibling question"
+
+
+def add_allow(path: Path, question: str, entry: str) -> None:
+    """Give one question of a content file an `allow:` list, written as YAML flow."""
+    text = path.read_text()
+    marker = f"  - name: {question}\n"
+    assert marker in text
+    path.write_text(text.replace(marker, f"{marker}    allow: [{entry}]\n", 1))
+
+
+def test_an_exception_is_stored_without_a_new_version(content_dir, capsys):
+    load(content_dir, capsys)
+    question = Question.objects.get(quiz__slug="trainee-osteoporosis", name="osteoporosis-definition")
+    assert question.item_check_allow == []
+    add_allow(
+        content_dir / "quizzes" / "trainee-osteoporosis.yaml",
+        "osteoporosis-definition",
+        "{rule: unfocused-stem, reason: The stem names the definition it asks for.}",
+    )
+    out = load(content_dir, capsys)
+    assert "updated question trainee-osteoporosis/osteoporosis-definition" in out
+    question.refresh_from_db()
+    assert question.item_check_allow == [
+        {"rule": "unfocused-stem", "reason": "The stem names the definition it asks for."}
+    ]
+    assert question.version == 1  # learners see nothing new
+
+
+def test_an_exception_naming_an_unknown_rule_is_refused(content_dir):
+    add_allow(
+        content_dir / "quizzes" / "trainee-osteoporosis.yaml",
+        "osteoporosis-definition",
+        "{rule: longest-answer, reason: A typo for longest-correct.}",
+    )
+    with pytest.raises(CommandError, match=r"osteoporosis-definition': 'allow' names an unknown rule 'longest-answer'"):
+        call_command("load_content", "--dir", str(content_dir))
+    assert Quiz.objects.count() == 0
+
+
+def test_import_keeps_the_stored_exceptions(tmp_path, capsys):
+    load(capsys=capsys)
+    question = Question.objects.get(quiz__slug="trainee-osteoporosis", name="osteoporosis-definition")
+    allow = [{"rule": "unfocused-stem", "reason": "Why."}]
+    Question.objects.filter(pk=question.pk).update(item_check_allow=allow)
+    call_command("export_questions", "--quiz", "trainee-osteoporosis")
+    exported = json.loads(capsys.readouterr().out)
+    edited = next(q for q in exported if q["name"] == question.name)
+    edited["text"] = "Which statement best matches the NIH Consensus definition of osteoporosis, in short?"
+    path = tmp_path / "q.json"
+    path.write_text(json.dumps(exported))
+    call_command("import_questions", str(path), "--quiz", "trainee-osteoporosis")
+    question.refresh_from_db()
+    assert question.version == 2
+    assert question.item_check_allow == allow
+
+
+# The item-writing check on load and import -----------------------------------------------------
+
+FALLS = "quizzes/trainee-osteoporosis.yaml"
+
+
+def reintroduce_overlap(content_dir: Path) -> None:
+    """Put back the flaw the bank once had: a key "More than 1 in 4" that also covers "About 3 in 4"."""
+    path = content_dir / FALLS
+    text = path.read_text()
+    assert "      - text: About 1 in 4\n" in text
+    path.write_text(text.replace("      - text: About 1 in 4\n", "      - text: More than 1 in 4\n", 1))
+
+
+def test_load_prints_the_warnings_and_still_loads(capsys):
+    out = load(capsys=capsys)
+    assert "  warning longest-correct: " in out
+    assert "0 errors" in out and "Warnings do not stop loading" in out
+    assert "Content loaded:" in out
+
+
+def test_load_refuses_a_question_with_an_item_writing_error(content_dir, capsys):
+    reintroduce_overlap(content_dir)
+    with pytest.raises(CommandError, match=r"nothing was changed: 1 item-writing error in 1 question\. .*allow:"):
+        call_command("load_content", "--dir", str(content_dir))
+    out = capsys.readouterr().out
+    assert "trainee-osteoporosis/falls-frequency [en]" in out
+    assert "error   overlapping-ranges: " in out
+    assert Quiz.objects.count() == 0
+
+
+def test_load_accepts_an_error_with_a_recorded_exception(content_dir, capsys):
+    reintroduce_overlap(content_dir)
+    add_allow(content_dir / FALLS, "falls-frequency", "{rule: overlapping-ranges, reason: A test of the exception.}")
+    load(content_dir, capsys)
+    assert Question.objects.get(name="falls-frequency").item_check_allow[0]["rule"] == "overlapping-ranges"
+
+
+def flawed_exchange(path: Path, *, flawed: bool) -> Path:
+    choices = ["Osteoblasts", "Osteoclasts", "Chondrocytes", "Myocytes"]
+    answers = [{"text": text, "fraction": 1 if i == 0 else 0} for i, text in enumerate(choices)]
+    if flawed:
+        answers.append({"text": "All of the above", "fraction": 0})
+    question = {"name": "bone-cells", "text": "Which of these is true?", "type": "multichoice", "answers": answers}
+    path.write_text(json.dumps([question]))
+    return path
+
+
+def test_import_prints_the_warnings_and_still_imports(tmp_path, capsys):
+    path = flawed_exchange(tmp_path / "q.json", flawed=False)
+    call_command("import_questions", str(path), "--quiz", "target", "--create")
+    out = capsys.readouterr().out
+    assert "target/bone-cells [en]" in out and "warning unfocused-stem" in out
+    assert "Warnings do not stop an import" in out
+    assert Question.objects.filter(quiz__slug="target", name="bone-cells").exists()
+
+
+def test_import_refuses_a_file_with_an_item_writing_error(tmp_path, capsys):
+    path = flawed_exchange(tmp_path / "q.json", flawed=True)
+    with pytest.raises(CommandError, match=r"Nothing imported: 1 item-writing error in 1 question\. .*--allow-flaws"):
+        call_command("import_questions", str(path), "--quiz", "target", "--create")
+    out = capsys.readouterr().out
+    assert "error   all-of-the-above: " in out and "hint: " in out
+    assert not Quiz.objects.filter(slug="target").exists()  # not even the quiz --create would make
+
+
+def test_import_with_allow_flaws_imports_and_says_so(tmp_path, capsys):
+    quiz = Quiz.objects.create(slug="target", title="Target", audience="trainee")
+    path = flawed_exchange(tmp_path / "q.json", flawed=True)
+    call_command("import_questions", str(path), "--quiz", "target", "--allow-flaws")
+    out = capsys.readouterr().out
+    assert "error   all-of-the-above: " in out
+    assert "1 error" in out and "Imported anyway (--allow-flaws)" in out
+    assert quiz.questions.count() == 1
