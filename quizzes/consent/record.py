@@ -13,7 +13,7 @@ from typing import Any
 from ..models import ConsentRecord, Enrolment, RecordEvent, SignOff
 from ..roles import staff_name
 from ..rules import teachback
-from . import frozen, selectors
+from . import frozen, selectors, services
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def record_report(enrolment: Enrolment) -> RecordReport:
 
 
 def list_row(enrolment: Enrolment) -> dict:
-    """One patient on the clinician's list: status, whether signed off, and access."""
+    """One patient on the clinician's list: status, whether signed off or awaiting it, and access."""
     record = enrolment_record(enrolment)
     status = enrolment_status(enrolment)
     return {
@@ -140,5 +140,6 @@ def list_row(enrolment: Enrolment) -> dict:
         "status": status,
         "status_label": str(selectors.PATIENT_STATUSES[status]),
         "signed_off": record is not None and getattr(record, "signoff", None) is not None,
+        "awaiting_signoff": record is not None and services.sign_off_refusal(record) is None,
         "access": enrolment.access(),
     }
