@@ -111,7 +111,7 @@ def _timeline_row(content: dict[str, Any], english: frozen.EnglishTexts, event: 
         correct=event.correct,
         chosen=tuple(texts.get(choice_id, str(choice_id)) for choice_id in event.chosen),
         text_en=english.stems.get(event.question, ""),
-        chosen_en=tuple(english.choices[c] for c in event.chosen if c in english.choices) if english.choices else (),
+        chosen_en=tuple(english.choices[c] for c in event.chosen if c in english.choices),
     )
 
 
