@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
@@ -51,6 +52,12 @@ def staff_name(user) -> str:
     """How a member of staff is named on a patient's record: full name and username, or the username."""
     full, username = user.get_full_name(), user.get_username()
     return f"{full} ({username})" if full else username
+
+
+def landing_page(user) -> str:
+    """Where a user lands after logging in (a URL name): staff who review patients on their
+    patient list, everyone else on the lessons and quizzes."""
+    return "quizzes:patient_list" if user.has_perm("quizzes.review_patient") else settings.LOGIN_REDIRECT_URL
 
 
 def _on_post_migrate(sender, **kwargs):

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView, LogoutView
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView
 
+from .. import roles
 from . import services
 from .forms import LoginForm, SignupForm
 
@@ -26,6 +27,10 @@ class SignupView(CreateView):
 
 class KQLoginView(LoginView):
     authentication_form = LoginForm
+
+    def get_default_redirect_url(self):
+        """Without a `next`, each role lands where its work is (`roles.landing_page`)."""
+        return resolve_url(roles.landing_page(self.request.user))
 
 
 class KQLogoutView(LogoutView):

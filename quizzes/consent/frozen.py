@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..models import Lesson, LessonSection, Pathway, Question
@@ -85,6 +86,25 @@ def pathway_content(*, pathway: Pathway, language: str) -> dict[str, Any]:
         "pass_mark": pathway.check_quiz.pass_mark,
         "lessons": [_lesson(step.lesson, language) for step in pathway.steps.all()],
         "questions": [_question(q, language) for q in pathway.check_quiz.questions.all()],
+        **english_twin(pathway=pathway, language=language),
+    }
+
+
+def english_twin(*, pathway: Pathway, language: str) -> dict[str, Any]:
+    """For a record in another language, the English of what the patient saw under `"english"`:
+    titles, question stems and choices, so any clinician can read the record. Inside the
+    content, so the hash covers it too; nothing for an English record."""
+    if language == "en":
+        return {}
+    return {
+        "english": {
+            "pathway": {"title": pathway.title},
+            "lessons": [{"slug": step.lesson.slug, "title": step.lesson.title} for step in pathway.steps.all()],
+            "questions": [
+                {"name": q.name, "stem": q.stem, "choices": [{"id": c.id, "text": c.text} for c in q.choices.all()]}
+                for q in pathway.check_quiz.questions.all()
+            ],
+        }
     }
 
 
@@ -104,6 +124,27 @@ def question(content: dict[str, Any], name: str) -> dict[str, Any]:
 
 def lesson(content: dict[str, Any], slug: str) -> dict[str, Any] | None:
     return next((lesson for lesson in content["lessons"] if lesson["slug"] == slug), None)
+
+
+@dataclass(frozen=True)
+class EnglishTexts:
+    """Lookups into a record's English twin; empty for an English record or one frozen before
+    records kept the English (then the page shows only what the patient saw)."""
+
+    lessons: dict[str, str] = field(default_factory=dict)  # lesson slug -> title
+    stems: dict[str, str] = field(default_factory=dict)  # question name -> stem
+    choices: dict[int, str] = field(default_factory=dict)  # choice id -> text
+
+
+def english_texts(content: dict[str, Any]) -> EnglishTexts:
+    """The English of a record's titles, stems and choices, by slug, name and choice id."""
+    twin = content.get("english") or {}
+    questions = twin.get("questions", [])
+    return EnglishTexts(
+        lessons={lesson["slug"]: lesson["title"] for lesson in twin.get("lessons", [])},
+        stems={q["name"]: q["stem"] for q in questions},
+        choices={c["id"]: c["text"] for q in questions for c in q["choices"]},
+    )
 
 
 def section(content: dict[str, Any], ref: dict[str, str] | None) -> dict[str, Any] | None:

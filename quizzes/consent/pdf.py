@@ -22,15 +22,42 @@ FOOTER = "This record supports, and does not replace, the consent conversation w
 
 
 def _when(value: datetime | date | None) -> str:
+    """A time in the clinic's zone, named, with its offset from UTC: "2026-03-02 09:30 CET (UTC+01:00)"."""
     if value is None:
         return "-"
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z")
+        local = timezone.localtime(value)
+        offset = local.strftime("%z")
+        return f"{local:%Y-%m-%d %H:%M} {local.tzname()} (UTC{offset[:3]}:{offset[3:]})"
     return value.isoformat()
 
 
 def _p(text: Any, style) -> Paragraph:
     return Paragraph(escape(str(text)), style)
+
+
+def _shown(text: str, english: str, style) -> Paragraph:
+    """What the patient saw, with the English under it when they saw another language."""
+    markup = escape(text)
+    if english:
+        markup += f"<br/><i>English: {escape(english)}</i>"
+    return Paragraph(markup, style)
+
+
+def _signature_lines(small) -> Table:
+    """Blank lines to sign by hand when the record is filed with the consent form."""
+    rows = [[_p(f"{who}'s signature", small), "", _p("Date", small), ""] for who in ("Clinician", "Patient")]
+    table = Table(rows, colWidths=[40 * mm, 75 * mm, 15 * mm, 40 * mm], rowHeights=14 * mm)
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LINEBELOW", (1, 0), (1, -1), 0.5, colors.black),
+                ("LINEBELOW", (3, 0), (3, -1), 0.5, colors.black),
+            ]
+        )
+    )
+    return table
 
 
 def _footer(canvas, doc) -> None:
@@ -72,6 +99,7 @@ def record_pdf(enrolment: Enrolment) -> bytes:
         ("Language", enrolment.get_language_display()),
         ("Planned date", _when(enrolment.planned_date)),
         ("Status", report.status_label),
+        ("Times in", timezone.get_current_timezone_name()),
     ]
     if record is not None:
         facts += [
@@ -90,14 +118,16 @@ def record_pdf(enrolment: Enrolment) -> bytes:
 
         story.append(_p("Lessons viewed", h2))
         if report.lessons_viewed:
-            rows = [["Viewed at", "Lesson"]] + [[_when(r.at), _p(r.text, small)] for r in report.lessons_viewed]
+            rows = [["Viewed at", "Lesson"]] + [
+                [_p(_when(r.at), small), _shown(r.text, r.text_en, small)] for r in report.lessons_viewed
+            ]
             story.append(_table(rows, [45 * mm, 125 * mm]))
         else:
             story.append(_p("No lesson viewed.", body))
 
         story.append(_p("Comprehension check", h2))
         rows = [["Question", "Critical", "Tries", "Final answer"]] + [
-            [_p(q.stem, small), "yes" if q.critical else "", str(q.tries), yes_no[q.last_correct]]
+            [_shown(q.stem, q.stem_en, small), "yes" if q.critical else "", str(q.tries), yes_no[q.last_correct]]
             for q in report.questions
         ]
         story.append(_table(rows, [110 * mm, 20 * mm, 15 * mm, 25 * mm]))
@@ -105,7 +135,7 @@ def record_pdf(enrolment: Enrolment) -> bytes:
         story.append(_p("Discussion points", h2))
         if report.discussion:
             for q in report.discussion:
-                story.append(_p(f"- {q.stem}{' (critical)' if q.critical else ''}", body))
+                story.append(_shown(f"- {q.stem}{' (critical)' if q.critical else ''}", q.stem_en, body))
         elif record.is_completed:
             story.append(_p("None: every point was answered right in the end.", body))
         else:
@@ -119,6 +149,8 @@ def record_pdf(enrolment: Enrolment) -> bytes:
             story.append(Paragraph("Note: " + escape(signoff.note).replace("\n", "<br/>"), body))
     else:
         story.append(_p("Not yet signed off.", body))
+
+    story += [_p("Signatures", h2), _signature_lines(small)]
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(

@@ -13,7 +13,7 @@ from typing import Any
 from ..models import ConsentRecord, Enrolment, RecordEvent, SignOff
 from ..roles import staff_name
 from ..rules import teachback
-from . import frozen, selectors
+from . import frozen, selectors, services
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class QuestionRow:
     critical: bool
     tries: int
     last_correct: bool | None
+    stem_en: str = ""  # the English, when the patient saw another language (and the record kept it)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class TimelineRow:
     round: int | None = None
     correct: bool | None = None
     chosen: tuple[str, ...] = ()
+    text_en: str = ""  # the English of `text` and `chosen`, as in QuestionRow
+    chosen_en: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class RecordReport:
     status: str
     status_label: str
     access: str
+    language: str = "en"  # the language the patient saw
     enrolled_by: str = ""  # staff names, as roles.staff_name gives them
     signed_off_by: str = ""
     questions: list[QuestionRow] = field(default_factory=list)
@@ -68,7 +72,9 @@ def _questions_by_name(content: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {q["name"]: q for q in content.get("questions", [])}
 
 
-def _question_rows(content: dict[str, Any], answers: list[RecordEvent]) -> list[QuestionRow]:
+def _question_rows(
+    content: dict[str, Any], english: frozen.EnglishTexts, answers: list[RecordEvent]
+) -> list[QuestionRow]:
     questions = _questions_by_name(content)
     rows = []
     for slot in teachback.slots_of(frozen.items(content)):
@@ -80,15 +86,21 @@ def _question_rows(content: dict[str, Any], answers: list[RecordEvent]) -> list[
                 critical=slot.critical,
                 tries=len(tried),
                 last_correct=tried[-1].correct if tried else None,
+                stem_en=english.stems.get(slot.name, ""),
             )
         )
     return rows
 
 
-def _timeline_row(content: dict[str, Any], event: RecordEvent) -> TimelineRow:
+def _timeline_row(content: dict[str, Any], english: frozen.EnglishTexts, event: RecordEvent) -> TimelineRow:
     if event.kind == RecordEvent.Kind.LESSON_VIEWED:
         lesson = frozen.lesson(content, event.lesson)
-        return TimelineRow(at=event.at, kind=event.kind, text=lesson["title"] if lesson else event.lesson)
+        return TimelineRow(
+            at=event.at,
+            kind=event.kind,
+            text=lesson["title"] if lesson else event.lesson,
+            text_en=english.lessons.get(event.lesson, ""),
+        )
     question = _questions_by_name(content).get(event.question, {"stem": event.question, "choices": []})
     texts = {c["id"]: c["text"] for c in question["choices"]}
     return TimelineRow(
@@ -98,6 +110,8 @@ def _timeline_row(content: dict[str, Any], event: RecordEvent) -> TimelineRow:
         round=event.round,
         correct=event.correct,
         chosen=tuple(texts.get(choice_id, str(choice_id)) for choice_id in event.chosen),
+        text_en=english.stems.get(event.question, ""),
+        chosen_en=tuple(english.choices[c] for c in event.chosen if c in english.choices),
     )
 
 
@@ -116,13 +130,15 @@ def record_report(enrolment: Enrolment) -> RecordReport:
     if record is None:
         return RecordReport(signoff=None, **common)
     events = list(record.events.all())
-    questions = _question_rows(record.content, [e for e in events if e.kind == RecordEvent.Kind.ANSWER])
+    english = frozen.english_texts(record.content)
+    questions = _question_rows(record.content, english, [e for e in events if e.kind == RecordEvent.Kind.ANSWER])
     by_slot = {row.slot: row for row in questions}
-    timeline = [_timeline_row(record.content, e) for e in events]
+    timeline = [_timeline_row(record.content, english, e) for e in events]
     signoff = getattr(record, "signoff", None)
     return RecordReport(
         signoff=signoff,
         signed_off_by=staff_name(signoff.by) if signoff else "",
+        language=record.language,
         questions=questions,
         discussion=[by_slot[name] for name in record.discussion_points if name in by_slot],
         lessons_viewed=[row for row in timeline if row.kind == RecordEvent.Kind.LESSON_VIEWED],
@@ -132,7 +148,7 @@ def record_report(enrolment: Enrolment) -> RecordReport:
 
 
 def list_row(enrolment: Enrolment) -> dict:
-    """One patient on the clinician's list: status, whether signed off, and access."""
+    """One patient on the clinician's list: status, whether signed off or awaiting it, and access."""
     record = enrolment_record(enrolment)
     status = enrolment_status(enrolment)
     return {
@@ -140,5 +156,6 @@ def list_row(enrolment: Enrolment) -> dict:
         "status": status,
         "status_label": str(selectors.PATIENT_STATUSES[status]),
         "signed_off": record is not None and getattr(record, "signoff", None) is not None,
+        "awaiting_signoff": record is not None and services.sign_off_refusal(record) is None,
         "access": enrolment.access(),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -69,16 +69,30 @@ PATIENT_STATUSES = {
 }
 
 
+AWAITING_SIGNOFF = "awaiting_signoff"
+
+# What the clinician's list can show: the records to act on (the default), then each status.
+LIST_FILTERS = {AWAITING_SIGNOFF: _("Awaiting sign-off"), **PATIENT_STATUSES}
+
+# `services.sign_off_refusal` says None to exactly these records, as a query: completed and not
+# signed off.
+_AWAITING_SIGNOFF = Q(record__completed_at__isnull=False, record__signoff__isnull=True)
+
+
 def enrolment_list(*, status: str | None = None, search: str = "") -> QuerySet[Enrolment]:
-    """Enrolled patients for the clinician's list, newest first, optionally filtered."""
+    """Enrolled patients for the clinician's list, optionally filtered: those awaiting sign-off
+    first, then newest first."""
     qs = Enrolment.objects.select_related("pathway", "record", "record__signoff", "created_by")
-    if status == "not_started":
+    if status == AWAITING_SIGNOFF:
+        qs = qs.filter(_AWAITING_SIGNOFF)
+    elif status == "not_started":
         qs = qs.filter(record__isnull=True)
     elif status in ConsentRecord.Status.values:
         qs = qs.filter(record__status=status)
     if search:
         qs = qs.filter(label__icontains=search)
-    return qs.order_by("-created_at", "-id")
+    awaiting_first = Case(When(_AWAITING_SIGNOFF, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.order_by(awaiting_first, "-created_at", "-id")
 
 
 def enrolment_get_for_staff(*, pk: int) -> Enrolment:

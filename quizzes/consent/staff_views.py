@@ -29,15 +29,16 @@ class PatientListView(ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        status = self.request.GET.get("status", "")
-        self.status = status if status in selectors.PATIENT_STATUSES else ""
+        # No filter chosen yet: the records awaiting sign-off. An empty one ("Any status") shows all.
+        status = self.request.GET.get("status", selectors.AWAITING_SIGNOFF)
+        self.status = status if status in selectors.LIST_FILTERS else ""
         self.search = self.request.GET.get("q", "").strip()
         return selectors.enrolment_list(status=self.status or None, search=self.search)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["rows"] = [record.list_row(e) for e in context["enrolments"]]
-        context["statuses"] = {key: str(label) for key, label in selectors.PATIENT_STATUSES.items()}
+        context["statuses"] = {key: str(label) for key, label in selectors.LIST_FILTERS.items()}
         context["status"] = self.status
         context["q"] = self.search
         return context
