@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -24,6 +25,11 @@ from . import frozen, selectors
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 DEFAULT_EXPIRY_DAYS = 14
+# django-axes counts every wrong code under this one name (see `backends.axes_username`); no
+# username can hold brackets or spaces, so no password sign-in is ever counted with them.
+CODE_GUESSES = "(patient code)"
+# The code form says how many tries are left once fewer than this remain.
+CODE_TRIES_SHOWN_BELOW = 3
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,23 @@ def enrolment_authenticate(*, token: str | None = None, code: str | None = None)
     if enrolment is None or not hmac.compare_digest(getattr(enrolment, field), digest):
         return None
     return enrolment if enrolment.is_open else None
+
+
+def code_tries_left(*, failures: int | None) -> int | None:
+    """Wrong codes this address may still type before the pause, once fewer than three remain.
+
+    `failures`: wrong codes from the address in the current window, as django-axes counted
+    them; None (not counted) or plenty left gives None: nothing worth saying yet.
+    """
+    if failures is None:
+        return None
+    left = max(settings.AXES_FAILURE_LIMIT - failures, 0)
+    return left if left < CODE_TRIES_SHOWN_BELOW else None
+
+
+def code_pause_minutes() -> int:
+    """How long codes from an address stay paused after too many wrong ones (django-axes' cool-off)."""
+    return int(get_cool_off().total_seconds() // 60)
 
 
 @transaction.atomic
