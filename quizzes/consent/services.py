@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from axes.helpers import get_cool_off
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -124,6 +125,19 @@ def code_tries_left(*, failures: int | None) -> int | None:
 def code_pause_minutes() -> int:
     """How long codes from an address stay paused after too many wrong ones (django-axes' cool-off)."""
     return int(get_cool_off().total_seconds() // 60)
+
+
+@transaction.atomic
+def code_pauses_lift(*, enrolment: Enrolment, by) -> int:
+    """Let every address that typed wrong codes try again now, noted against this patient.
+
+    Wrong codes are counted per address, never per patient (a wrong code says nothing about
+    whose it was meant to be), so lifting the pause for the patient who called lifts it for
+    every address. Links are never paused. Returns how many counts were cleared.
+    """
+    cleared = axes_reset(username=CODE_GUESSES)
+    audit_record(user=by, enrolment=enrolment, action=AuditLogEntry.Action.LIFT_LOCKOUT)
+    return cleared
 
 
 @transaction.atomic

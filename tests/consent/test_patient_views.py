@@ -487,6 +487,8 @@ FORBIDDEN_FOR_PATIENTS = [
     ("post", "/staff/patients/{enrolment_b}/signoff/", {403}),
     ("get", "/staff/patients/{enrolment_b}/revoke/", {403}),
     ("post", "/staff/patients/{enrolment_b}/revoke/", {403}),
+    ("post", "/staff/patients/{enrolment_b}/lift-lockout/", {403}),
+    ("post", "/staff/patients/{enrolment_a}/lift-lockout/", {403}),
     ("get", "/staff/patients/{enrolment_a}/", {403}),
     ("get", "/staff/patients/{enrolment_a}/pdf/", {403}),
     ("get", "/admin/", {302}),
