@@ -150,10 +150,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "quizzes:home"
 LOGOUT_REDIRECT_URL = "quizzes:home"
 
-# Five wrong passwords for one username from one address lock it for 15 minutes.
+# Five wrong passwords for one username from one address lock it for 15 minutes. Every wrong
+# patient code counts under one name (`axes_username`), so five wrong codes from one address
+# pause codes from it, whatever was typed. Links never go through django-axes: a 256-bit token
+# cannot be guessed, and someone else's wrong codes must not lock it (README, "Patient access").
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "quizzes.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "quizzes.consent.patient_views.locked_out"  # patients get a page of their own
 

@@ -8,24 +8,37 @@ from django.core.cache import cache
 from django.db.models import Q
 
 from . import cache as keys
-from .consent.services import enrolment_authenticate
+from .consent.services import CODE_GUESSES, enrolment_authenticate
 
 
 class EnrolmentBackend(BaseBackend):
-    """Signs a patient in with the link token or short code from their enrolment, no password.
+    """Signs a patient in with the short code from their enrolment, no password.
 
-    It goes through `authenticate()` so that django-axes counts and throttles wrong guesses
-    exactly as it does for passwords.
+    It goes through `authenticate()` so that django-axes counts and throttles wrong codes (per
+    address, see `axes_username`). Links do not come here: `patient_views.consent_link` opens
+    them without django-axes, so that nobody else's wrong codes can lock a patient's link.
     """
 
-    def authenticate(self, request, consent_token=None, consent_code=None, **kwargs):
-        if not consent_token and not consent_code:
+    def authenticate(self, request, consent_code=None, **kwargs):
+        if not consent_code:
             return None
-        enrolment = enrolment_authenticate(token=consent_token, code=consent_code)
+        enrolment = enrolment_authenticate(code=consent_code)
         return enrolment.user if enrolment is not None else None
 
     def get_user(self, user_id):
         return get_user_model().objects.filter(pk=user_id, is_active=True).first()
+
+
+def axes_username(request, credentials=None):
+    """The name django-axes counts a sign-in under (`AXES_USERNAME_CALLABLE`).
+
+    A password sign-in counts under its username, as django-axes does by default. Every patient
+    code counts under one name that no user can have, so wrong codes are limited per address
+    whatever code was typed: a code says nothing about whose it was meant to be.
+    """
+    if credentials:
+        return CODE_GUESSES if credentials.get("consent_code") else credentials.get("username")
+    return getattr(request, "data", request.POST).get("username") if request is not None else None
 
 
 class ModelBackend(DjangoModelBackend):

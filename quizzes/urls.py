@@ -35,4 +35,5 @@ urlpatterns = [
     path("staff/patients/<int:pk>/pdf/", staff_views.patient_pdf, name="patient_pdf"),
     path("staff/patients/<int:pk>/signoff/", staff_views.patient_signoff, name="patient_signoff"),
     path("staff/patients/<int:pk>/revoke/", staff_views.patient_revoke, name="patient_revoke"),
+    path("staff/patients/<int:pk>/lift-lockout/", staff_views.patient_lockout_lift, name="patient_lockout_lift"),
 ]

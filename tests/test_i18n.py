@@ -469,7 +469,10 @@ def walk_pathway(built: Built, language: str) -> list[Page]:
 
     guesser = Client(HTTP_ACCEPT_LANGUAGE=language)
     wrong = "ABCD-EFGH" if access.code != "ABCDEFGH" else "HGFE-DCBA"
-    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = guesser.post(f"{reverse('quizzes:consent_code')}?lang={language}", {"code": wrong})
+    pages.append(Page("code entry, wrong code", response.status_code, response.content.decode()))
+    for _ in range(2):
         response = guesser.post(f"{reverse('quizzes:consent_code')}?lang={language}", {"code": wrong})
     assert response.status_code == 429, response.status_code
     pages.append(Page("locked out", response.status_code, response.content.decode()))
@@ -506,9 +509,11 @@ EXPECTED = {
         "We could not open your lessons",
         "Please call or visit your clinic. They can give you a new link or code.",
     ],
+    "code entry, wrong code": ["That code does not match. Check the letters and numbers and try again."],
     "locked out": [
         "Too many tries",
-        "For your safety, we have paused this for 15 minutes.",
+        "For your safety, we have paused codes for %(minutes)s minutes.",
+        "If your clinic gave you a link, it still works: open it to go to your lessons.",
         "Please wait and try again, or call your clinic. They can help you.",
     ],
 }

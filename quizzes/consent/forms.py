@@ -6,6 +6,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ..models import Language, Pathway
 from ..rules import grading
@@ -28,6 +29,23 @@ class ConsentCodeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper(self)
         self.helper.add_input(Submit("submit", _("Start"), css_class="btn-lg w-100"))
+
+    def refuse(self, *, tries_left: int | None, pause_minutes: int) -> None:
+        """The code opened nothing: say so under the box, which keeps what was typed.
+
+        Wrong, expired and revoked codes all get these words, so a guess learns nothing.
+        """
+        self.add_error("code", _("That code does not match. Check the letters and numbers and try again."))
+        if tries_left is not None:
+            self.add_error(
+                "code",
+                ngettext(
+                    "%(count)d try left. After that, you will need to wait %(minutes)d minutes.",
+                    "%(count)d tries left. After that, you will need to wait %(minutes)d minutes.",
+                    tries_left,
+                )
+                % {"count": tries_left, "minutes": pause_minutes},
+            )
 
 
 def ask_token(record_id: int, ask: Ask) -> str:

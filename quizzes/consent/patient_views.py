@@ -17,7 +17,7 @@ PATIENT_BACKEND = "quizzes.backends.EnrolmentBackend"
 
 
 def _access_problem(request):
-    """One page for a wrong, expired or revoked link or code: it does not say which."""
+    """One page for a wrong, expired or revoked link (or access ending mid-visit): it does not say which."""
     return render(request, "quizzes/consent/access_problem.html", status=403)
 
 
@@ -28,8 +28,10 @@ def _sign_in(request, user):
 
 @never_cache
 def consent_link(request, token):
-    user = authenticate(request, consent_token=token)
-    return _sign_in(request, user) if user is not None else _access_problem(request)
+    """Open the pathway from the link, without django-axes: its 256-bit token cannot be guessed,
+    so a bad link uses up no tries, and other people's wrong codes never lock a good one."""
+    enrolment = services.enrolment_authenticate(token=token)
+    return _sign_in(request, enrolment.user) if enrolment is not None else _access_problem(request)
 
 
 @never_cache
@@ -39,8 +41,13 @@ def consent_code(request):
         translation.activate(request.GET["lang"])
     form = ConsentCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # django-axes counts a wrong code here and, at the limit, answers with `locked_out`.
         user = authenticate(request, consent_code=form.cleaned_data["code"])
-        return _sign_in(request, user) if user is not None else _access_problem(request)
+        if user is not None:
+            return _sign_in(request, user)
+        failures = getattr(request, "axes_failures_since_start", None)
+        form.refuse(tries_left=services.code_tries_left(failures=failures), pause_minutes=services.code_pause_minutes())
+        return render(request, "quizzes/consent/code_form.html", {"form": form}, status=403)
     return render(request, "quizzes/consent/code_form.html", {"form": form})
 
 
@@ -153,4 +160,4 @@ def locked_out(request, original_response=None, credentials=None):
     template = (
         "quizzes/consent/locked_out.html" if request.path.startswith("/consent/") else "registration/locked_out.html"
     )
-    return render(request, template, status=429)
+    return render(request, template, {"minutes": services.code_pause_minutes()}, status=429)

@@ -8,6 +8,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from axes.helpers import get_cool_off
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -24,6 +26,11 @@ from . import frozen, selectors
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 DEFAULT_EXPIRY_DAYS = 14
+# django-axes counts every wrong code under this one name (see `backends.axes_username`); no
+# username can hold brackets or spaces, so no password sign-in is ever counted with them.
+CODE_GUESSES = "(patient code)"
+# The code form says how many tries are left once fewer than this remain.
+CODE_TRIES_SHOWN_BELOW = 3
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,36 @@ def enrolment_authenticate(*, token: str | None = None, code: str | None = None)
     if enrolment is None or not hmac.compare_digest(getattr(enrolment, field), digest):
         return None
     return enrolment if enrolment.is_open else None
+
+
+def code_tries_left(*, failures: int | None) -> int | None:
+    """Wrong codes this address may still type before the pause, once fewer than three remain.
+
+    `failures`: wrong codes from the address in the current window, as django-axes counted
+    them; None (not counted) or plenty left gives None: nothing worth saying yet.
+    """
+    if failures is None:
+        return None
+    left = max(settings.AXES_FAILURE_LIMIT - failures, 0)
+    return left if left < CODE_TRIES_SHOWN_BELOW else None
+
+
+def code_pause_minutes() -> int:
+    """How long codes from an address stay paused after too many wrong ones (django-axes' cool-off)."""
+    return int(get_cool_off().total_seconds() // 60)
+
+
+@transaction.atomic
+def code_pauses_lift(*, enrolment: Enrolment, by) -> int:
+    """Let every address that typed wrong codes try again now, noted against this patient.
+
+    Wrong codes are counted per address, never per patient (a wrong code says nothing about
+    whose it was meant to be), so lifting the pause for the patient who called lifts it for
+    every address. Links are never paused. Returns how many counts were cleared.
+    """
+    cleared = axes_reset(username=CODE_GUESSES)
+    audit_record(user=by, enrolment=enrolment, action=AuditLogEntry.Action.LIFT_LOCKOUT)
+    return cleared
 
 
 @transaction.atomic

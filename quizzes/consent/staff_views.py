@@ -127,3 +127,15 @@ def patient_revoke(request, pk):
         messages.success(request, _("Access revoked: the link and the code no longer work."))
         return redirect(enrolment)
     return render(request, "quizzes/consent/staff/patient_revoke.html", {"enrolment": enrolment})
+
+
+@staff_only("quizzes.enrol_patient")
+@require_POST
+def patient_lockout_lift(request, pk):
+    """Let codes be typed again now from every address paused after too many wrong ones."""
+    enrolment = selectors.enrolment_get_for_staff(pk=pk)
+    if services.code_pauses_lift(enrolment=enrolment, by=request.user):
+        messages.success(request, _("Done: the patient can type their code again now."))
+    else:
+        messages.info(request, _("Nothing was paused: the patient can type their code now."))
+    return redirect(enrolment)

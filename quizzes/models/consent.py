@@ -184,6 +184,7 @@ class AuditLogEntry(models.Model):
         SIGNOFF = "signoff", _("Signed off")
         REVOKE = "revoke", _("Revoked access")
         ENROL = "enrol", _("Enrolled")
+        LIFT_LOCKOUT = "unlock", _("Lifted the pause on codes")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_entries")
     at = models.DateTimeField(auto_now_add=True)

@@ -3,7 +3,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -121,6 +124,7 @@ STAFF_PAGES = [
     ("post", "patient_signoff", True),
     ("get", "patient_revoke", True),
     ("post", "patient_revoke", True),
+    ("post", "patient_lockout_lift", True),
 ]
 
 
@@ -537,6 +541,109 @@ def test_revoke_stops_the_code_and_the_link(clinician_client, clinician, pathway
     html = clinician_client.get(detail_url(issued.enrolment)).content.decode()
     assert "Revoked" in html
     assert reverse("quizzes:patient_revoke", args=[issued.enrolment.pk]) not in html
+
+
+# Lifting the pause on codes -------------------------------------------------------------------------
+
+
+LIFT_BUTTON = "Lift the pause on codes"
+
+
+def lift_url(enrolment):
+    return reverse("quizzes:patient_lockout_lift", args=[enrolment.pk])
+
+
+def pause_codes_from(address: str, issued) -> Client:
+    """Five wrong codes from `address`: codes from it are now paused, the right one too."""
+    patient = Client(REMOTE_ADDR=address)
+    wrong = "ABCD-EFGH" if issued.code != "ABCDEFGH" else "HGFE-DCBA"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        patient.post(reverse("quizzes:consent_code"), {"code": wrong})
+    assert patient.post(reverse("quizzes:consent_code"), {"code": issued.code}).status_code == 429
+    return patient
+
+
+def test_patient_page_explains_the_pause_and_offers_to_lift_it(clinician_client, pathway):
+    enrolment = enrol(pathway).enrolment
+
+    html = clinician_client.get(detail_url(enrolment)).content.decode()
+
+    assert "The patient's link always works, even then." in html
+    assert LIFT_BUTTON in html
+    assert f'action="{lift_url(enrolment)}"' in html
+
+
+def test_clinician_lifts_the_pause_and_the_patient_gets_in_with_their_code(clinician_client, clinician, pathway):
+    issued = enrol(pathway)
+    patient = pause_codes_from("10.1.1.1", issued)
+
+    response = clinician_client.post(lift_url(issued.enrolment), follow=True)
+
+    assert response.redirect_chain == [(detail_url(issued.enrolment), 302)]
+    assert "Done: the patient can type their code again now." in response.content.decode()
+    assert patient.post(reverse("quizzes:consent_code"), {"code": issued.code}).status_code == 302
+    assert AuditLogEntry.objects.filter(
+        user=clinician, enrolment=issued.enrolment, action=AuditLogEntry.Action.LIFT_LOCKOUT
+    ).exists()
+
+
+def test_lifting_when_nothing_is_paused_says_so(clinician_client, pathway):
+    enrolment = enrol(pathway).enrolment
+
+    response = clinician_client.post(lift_url(enrolment), follow=True)
+
+    assert "Nothing was paused: the patient can type their code now." in response.content.decode()
+
+
+def test_lifting_leaves_wrong_password_counts_alone(clinician_client, pathway):
+    issued = enrol(pathway)
+    pause_codes_from("10.1.1.1", issued)
+    victim = UserFactory(username="trainee-t", role=roles.TRAINEE)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        Client(REMOTE_ADDR="10.1.1.2").post(reverse("login"), {"username": victim.username, "password": "wrong"})
+
+    clinician_client.post(lift_url(issued.enrolment))
+
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == [victim.username]
+
+
+def test_lifting_needs_post(clinician_client, pathway):
+    issued = enrol(pathway)
+    patient = pause_codes_from("10.1.1.1", issued)
+
+    assert clinician_client.get(lift_url(issued.enrolment)).status_code == 405
+    assert patient.post(reverse("quizzes:consent_code"), {"code": issued.code}).status_code == 429
+
+
+def test_trainee_cannot_lift_the_pause(client, pathway):
+    issued = enrol(pathway)
+    patient = pause_codes_from("10.1.1.1", issued)
+    client.force_login(UserFactory(role=roles.TRAINEE))
+
+    assert client.post(lift_url(issued.enrolment)).status_code == 403
+    assert patient.post(reverse("quizzes:consent_code"), {"code": issued.code}).status_code == 429
+
+
+def test_reviewer_without_enrol_permission_sees_no_lift_button_and_cannot_lift(client, pathway):
+    issued = enrol(pathway)
+    patient = pause_codes_from("10.1.1.1", issued)
+    reviewer = UserFactory(role="none")
+    reviewer.user_permissions.add(Permission.objects.get(codename="review_patient"))
+    client.force_login(reviewer)
+
+    assert LIFT_BUTTON not in client.get(detail_url(issued.enrolment)).content.decode()
+    assert client.post(lift_url(issued.enrolment)).status_code == 403
+    assert patient.post(reverse("quizzes:consent_code"), {"code": issued.code}).status_code == 429
+
+
+def test_no_lift_button_once_access_has_ended(clinician_client, clinician, pathway):
+    revoked = enrol(pathway, label="Revoked").enrolment
+    services.enrolment_revoke(enrolment=revoked, by=clinician)
+    expired = enrol(pathway, label="Expired").enrolment
+    Enrolment.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    for enrolment in (revoked, expired):
+        assert LIFT_BUTTON not in clinician_client.get(detail_url(enrolment)).content.decode()
 
 
 # Admin --------------------------------------------------------------------------------------------
