@@ -68,6 +68,7 @@ def question_upsert(*, quiz: Quiz, spec: QuestionSpec, position: int) -> str:
         "section": _resolve_section(spec.section),
         "critical": spec.critical,
         "point": spec.point,
+        "practice": spec.practice,
         "translations": {lang: {k: v for k, v in t.items() if k != "choices"} for lang, t in spec.translations.items()},
         "content_hash": digest,
     }
@@ -145,6 +146,7 @@ def content_sync(bundle: Bundle) -> SyncReport:
                     "title": s["title"],
                     "body": s["body"].strip(),
                     "position": position,
+                    "optional": bool(s.get("optional", False)),
                     "translations": s.get("translations", {}),
                 },
             )
@@ -224,6 +226,7 @@ def questions_import(*, quiz: Quiz, specs: list[QuestionSpec]) -> SyncReport:
                 spec,
                 source=question.source,
                 difficulty=question.difficulty,
+                practice=question.practice,
                 section=f"{question.section.lesson.slug}#{question.section.slug}" if question.section else None,
             )
         _record(report, f"question {quiz.slug}/{spec.name}", question_upsert(quiz=quiz, spec=spec, position=position))

@@ -45,11 +45,14 @@ class QuestionSpec:
     section: str | None = None  # "lesson-slug#section-slug"
     critical: bool = False
     point: str = ""
+    practice: bool = False  # extra practice a patient may choose, never asked in a consent check
     # {"es": {"stem": ..., "explanation": ..., "choices": [{"text": ..., "feedback": ...}]}}
     translations: dict = field(default_factory=dict, compare=False)
 
     def content_hash(self) -> str:
         data = asdict(self)
+        if not data["practice"]:
+            del data["practice"]  # so questions written before the flag keep their hash and version
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -101,6 +104,8 @@ def question_spec_validate(spec: QuestionSpec, where: str) -> QuestionSpec:
         raise ContentError(f"{where}: the question text is empty.")
     if spec.difficulty not in DIFFICULTIES:
         raise ContentError(f"{where}: difficulty must be one of {sorted(DIFFICULTIES)}.")
+    if spec.practice and spec.critical:
+        raise ContentError(f"{where}: a practice question cannot be critical: critical points are in the check.")
     if any(not c.text.strip() for c in spec.choices):
         raise ContentError(f"{where}: a choice has no text.")
     errors = grading.fraction_errors(spec.kind, [(c.text, c.fraction) for c in spec.choices])
@@ -134,6 +139,7 @@ def question_spec_from_yaml(data: dict, where: str) -> QuestionSpec:
             section=data.get("section"),
             critical=bool(data.get("critical", False)),
             point=data.get("point") or "",
+            practice=bool(data.get("practice", False)),
             choices=_choice_specs(choices, where),
         ),
         where,

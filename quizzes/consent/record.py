@@ -89,6 +89,10 @@ def _timeline_row(content: dict[str, Any], event: RecordEvent) -> TimelineRow:
     if event.kind == RecordEvent.Kind.LESSON_VIEWED:
         lesson = frozen.lesson(content, event.lesson)
         return TimelineRow(at=event.at, kind=event.kind, text=lesson["title"] if lesson else event.lesson)
+    if event.kind == RecordEvent.Kind.MORE_OPENED:
+        part = frozen.section(content, {"lesson": event.lesson, "slug": event.section})
+        text = f"{part['lesson_title']}: {part['title']}" if part else f"{event.lesson}#{event.section}"
+        return TimelineRow(at=event.at, kind=event.kind, text=text)
     question = _questions_by_name(content).get(event.question, {"stem": event.question, "choices": []})
     texts = {c["id"]: c["text"] for c in question["choices"]}
     return TimelineRow(
@@ -118,7 +122,8 @@ def record_report(enrolment: Enrolment) -> RecordReport:
     events = list(record.events.all())
     questions = _question_rows(record.content, [e for e in events if e.kind == RecordEvent.Kind.ANSWER])
     by_slot = {row.slot: row for row in questions}
-    timeline = [_timeline_row(record.content, e) for e in events]
+    # Lesson steps are many; the timeline keeps lessons read to the end and optional parts opened.
+    timeline = [_timeline_row(record.content, e) for e in events if e.kind != RecordEvent.Kind.STEP]
     signoff = getattr(record, "signoff", None)
     return RecordReport(
         signoff=signoff,
