@@ -16,7 +16,6 @@ from ..rules import teachback
 from ..snapshots import snapshot_mark
 from . import frozen
 
-
 # The short confirmation after a right answer, counted in the core path's words.
 RIGHT_ANSWER = _("That is right.")
 
@@ -114,7 +113,12 @@ def pathway_lessons(*, record: ConsentRecord, events) -> tuple[list[dict], dict 
         done = lesson["slug"] in read
         steps_reached = sum(1 for s in steps if (lesson["slug"], s.section["slug"]) in reached)
         lessons.append(
-            {**lesson, "viewed": done, "steps_total": len(steps), "steps_reached": len(steps) if done else steps_reached}
+            {
+                **lesson,
+                "viewed": done,
+                "steps_total": len(steps),
+                "steps_reached": len(steps) if done else steps_reached,
+            }
         )
     return lessons, next((lesson for lesson in lessons if not lesson["viewed"]), None)
 
