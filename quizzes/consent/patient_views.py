@@ -169,7 +169,8 @@ def _after_answer(request, events, *, confirm: bool):
     if answers and not answers[-1].correct:
         return redirect("quizzes:pathway_feedback", pk=answers[-1].pk)
     if confirm:
-        messages.success(request, selectors.RIGHT_ANSWER)
+        # Evaluated now, in the patient's language (the message is stored after the view returns).
+        messages.success(request, str(selectors.RIGHT_ANSWER))
     return redirect("quizzes:pathway_check")
 
 
