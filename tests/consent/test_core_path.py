@@ -5,10 +5,13 @@ words a minute for a patient who answers right first time. quizzes/content/READM
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
+from quizzes import roles
 from quizzes.consent import selectors
 from quizzes.models import Language, Pathway
 from quizzes.rules import pathway as core
+from tests.factories import UserFactory
 
 
 @pytest.fixture
@@ -48,3 +51,26 @@ def test_the_core_check_asks_every_critical_point_and_no_practice_question(pathw
         for q in content["questions"]:
             if q["critical"]:
                 assert (q["section"]["lesson"], q["section"]["slug"]) in required, q["name"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "About {minutes} minutes: 3 short lessons and {questions} questions"),
+        ("es", "Unos {minutes} minutos: 3 lecciones cortas y {questions} preguntas"),
+    ],
+)
+def test_the_access_sheet_says_how_long_it_takes_and_whom_to_call(client, pathways, settings, language, expected):
+    settings.CLINIC_NAME = "Spine Clinic North"
+    settings.CLINIC_PHONE = "555 0100"
+    clinician = UserFactory(role=roles.CLINICIAN)
+    client.force_login(clinician)
+    pathway = Pathway.objects.get(slug="kyphoplasty")
+    data = {"label": "Tue 3", "pathway": pathway.pk, "language": language, "expires_days": 14}
+
+    html = client.post(reverse("quizzes:patient_new"), data).content.decode()
+
+    size = selectors.pathway_core_size(pathway=pathway, language=language)
+    assert expected.format(minutes=size.minutes, questions=size.questions) in html
+    assert "Spine Clinic North" in html
+    assert "555 0100" in html
