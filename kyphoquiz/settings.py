@@ -41,6 +41,9 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # The site's public address, for links printed outside a request (enrol_patient, demo_setup).
 SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
+# Printed on the patient's access sheet, so they know whom to call.
+CLINIC_NAME = env.str("DJANGO_CLINIC_NAME", default="")
+CLINIC_PHONE = env.str("DJANGO_CLINIC_PHONE", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

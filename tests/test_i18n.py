@@ -436,10 +436,10 @@ def walk_pathway(built: Built, language: str) -> list[Page]:
     access = services.enrolment_create(label=f"i18n {language}", pathway=built.pathway, language=language)
     patient = Client(HTTP_ACCEPT_LANGUAGE="en" if language == "es" else "es")  # the browser says the opposite
     response = patient.get(reverse("quizzes:consent_link", args=[access.token]), follow=True)
-    assert response.redirect_chain == [(home, 302)], response.redirect_chain
+    assert response.redirect_chain == [(reverse("quizzes:pathway_resume"), 302), (home, 302)], response.redirect_chain
     pages.append(Page("pathway home, new", response.status_code, response.content.decode()))
 
-    get("lesson", reverse("quizzes:pathway_lesson", args=[built.lesson.slug]), patient)
+    get("lesson", reverse("quizzes:pathway_lesson_step", args=[built.lesson.slug, 1]), patient)
     get("pathway home, lessons read", home, patient)
     page = get("check, first round", check, patient)
     assert _choice_values(page.html) == {"1", "2"}
@@ -458,6 +458,7 @@ def walk_pathway(built: Built, language: str) -> list[Page]:
         assert feedback.status == 200
 
     get("pathway home, completed", home, patient)
+    get("ending", reverse("quizzes:pathway_done"), patient)
     assert patient.get(check).status_code == 302  # nothing more to ask
 
     visitor = Client()
@@ -482,13 +483,16 @@ def walk_pathway(built: Built, language: str) -> list[Page]:
 # What each page must say (by msgid); a Spanish page says the same in Spanish.
 EXPECTED = {
     "pathway home, new": [
-        "Read each lesson. Then answer a few questions. If an answer is not right, we explain it and ask again later.",
+        "Read each lesson, one short part at a time. Then answer the questions. If an answer is not right, we "
+        "explain it and ask again later. You can stop at any time and come back to where you were.",
         "Stop for now",
-        "Your progress",
+        "About %(minutes)s minutes: %(lessons)s short lessons and %(questions)s questions",
+        "%(answered)s of %(total)s answered",
+        "Start the first lesson",
     ],
-    "lesson": ["Step %(step)s of %(steps_total)s", "Go to the questions"],
+    "lesson": ["Lesson %(lesson)s of %(lessons)s, part %(step)s of %(steps)s", "Go to the questions", "Listen"],
     "pathway home, lessons read": ["Start the questions", "Questions about what you read"],
-    "check, first round": ["Question %(number)s of %(total)s", "Choose one answer.", "Check my answer"],
+    "check, first round": ["Question %(number)s of %(total)s", "Choose one answer.", "Check my answer", "Listen"],
     "check, no answer chosen": ["Please choose an answer."],
     "feedback, wrong answer, round 1": [
         "Not quite. Let us look at this again.",
@@ -497,11 +501,25 @@ EXPECTED = {
         "We will ask about this again a little later.",
     ],
     "check, asked again": ["Going over it again: %(number)s of %(total)s"],
-    "feedback, wrong answer, round 2": ["Not quite. Let us look at this again.", "See how you did"],
+    "feedback, wrong answer, round 2": ["Not quite. Let us look at this again.", "See what happens next"],
     "pathway home, completed": [
+        "You have finished",
         "Thank you. You have finished the lessons and questions.",
+        "What happens next",
+        "Your clinic will see your answers before your visit.",
+        "Points to talk about",
         "Some points are hard to learn from a screen. Your clinician will go over these with you:",
-        "Bring any questions to your visit. You can still read the lessons again below.",
+        "You can close this page now.",
+        "Read the lessons again",
+    ],
+    "ending": [
+        "You have finished",
+        "What happens next",
+        "Your clinician will talk with you about the procedure and your choices. You decide after that talk.",
+        "Bring any questions you have. It is fine to ask a lot.",
+        "Points to talk about",
+        "You can close this page now.",
+        "Read the lessons again",
     ],
     "code entry": ["Start your lessons", "Your clinic gave you a short code. Type it here to begin.", "Your code"],
     "code entry, empty code": ["Start your lessons"],
@@ -521,7 +539,8 @@ CONTENT_PAGES = {
     "lesson": ["lesson_title", "section_title", "section_body"],
     "check, first round": ["stem", "right", "wrong"],
     "feedback, wrong answer, round 1": ["stem", "wrong", "wrong_feedback", "explanation", "section_body"],
-    "pathway home, completed": ["pathway_title", "lesson_title", "stem"],
+    "pathway home, completed": ["lesson_title", "stem"],
+    "ending": ["stem"],
 }
 
 

@@ -98,7 +98,7 @@ def questions_from_exchange(payload: Any) -> list[QuestionSpec]:
 def specs_keep_stored(*, quiz: Quiz, specs: list[QuestionSpec]) -> list[QuestionSpec]:
     """Imported specs completed from the quiz's stored questions of the same name.
 
-    The exchange format has no source, section, difficulty or item-check exceptions: a question
+    The exchange format has no source, section, difficulty, practice flag or item-check exceptions: a question
     already in the quiz keeps its stored ones, and a new question starts without them.
     """
     if quiz.pk is None:  # a quiz this import is about to create has nothing stored
@@ -113,6 +113,7 @@ def specs_keep_stored(*, quiz: Quiz, specs: list[QuestionSpec]) -> list[Question
                 spec,
                 source=question.source,
                 difficulty=question.difficulty,
+                practice=question.practice,
                 section=f"{question.section.lesson.slug}#{question.section.slug}" if question.section else None,
                 allow=allow_from_stored(question.item_check_allow),
             )

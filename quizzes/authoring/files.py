@@ -147,6 +147,8 @@ def bundle_read(directory: Path = CONTENT_DIR) -> Bundle:
         if data.get("topic") and data["topic"] not in topic_slugs:
             raise ContentError(f"{where}: unknown topic {data['topic']!r}.")
         seen = set()
+        if all(s.get("optional") for s in _require(data, "sections", where)):
+            raise ContentError(f"{where}: at least one section must not be optional (the core path reads it).")
         for section in _require(data, "sections", where):
             slug = _slug(_require(section, "slug", where), where, "section slug")
             if slug in seen:
@@ -154,6 +156,8 @@ def bundle_read(directory: Path = CONTENT_DIR) -> Bundle:
             seen.add(slug)
             _require(section, "title", f"{where} section '{slug}'")
             _require(section, "body", f"{where} section '{slug}'")
+            if not isinstance(section.get("optional", False), bool):
+                raise ContentError(f"{where} section '{slug}': 'optional' must be true or false.")
             sections.add(f"{data['slug']}#{slug}")
         _lesson_translations(directory, data)
         bundle.lessons.append(data)

@@ -76,6 +76,7 @@ def question_upsert(*, quiz: Quiz, spec: QuestionSpec, position: int) -> str:
         "section": _resolve_section(spec.section),
         "critical": spec.critical,
         "point": spec.point,
+        "practice": spec.practice,
         "translations": {lang: {k: v for k, v in t.items() if k != "choices"} for lang, t in spec.translations.items()},
         "item_check_allow": allow,
         "content_hash": digest,
@@ -161,6 +162,7 @@ def content_sync(bundle: Bundle) -> SyncReport:
                     "title": s["title"],
                     "body": s["body"].strip(),
                     "position": position,
+                    "optional": bool(s.get("optional", False)),
                     "translations": s.get("translations", {}),
                 },
             )

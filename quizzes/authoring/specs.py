@@ -53,6 +53,7 @@ class QuestionSpec:
     section: str | None = None  # "lesson-slug#section-slug"
     critical: bool = False
     point: str = ""
+    practice: bool = False  # extra practice a patient may choose, never asked in a consent check
     # {"es": {"stem": ..., "explanation": ..., "choices": [{"text": ..., "feedback": ...}]}}
     translations: dict = field(default_factory=dict, compare=False)
     allow: tuple[AllowSpec, ...] = ()
@@ -65,6 +66,8 @@ class QuestionSpec:
         """
         data = asdict(self)
         del data["allow"]
+        if not data["practice"]:
+            del data["practice"]  # so questions written before the flag keep their hash and version
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
     def allowed_rules(self) -> frozenset[str]:
@@ -156,6 +159,8 @@ def question_spec_validate(spec: QuestionSpec, where: str) -> QuestionSpec:
         raise ContentError(f"{where}: the question text is empty.")
     if spec.difficulty not in DIFFICULTIES:
         raise ContentError(f"{where}: difficulty must be one of {sorted(DIFFICULTIES)}.")
+    if spec.practice and spec.critical:
+        raise ContentError(f"{where}: a practice question cannot be critical: critical points are in the check.")
     if any(not c.text.strip() for c in spec.choices):
         raise ContentError(f"{where}: a choice has no text.")
     errors = grading.fraction_errors(spec.kind, [(c.text, c.fraction) for c in spec.choices])
@@ -189,6 +194,7 @@ def question_spec_from_yaml(data: dict, where: str) -> QuestionSpec:
             section=data.get("section"),
             critical=bool(data.get("critical", False)),
             point=data.get("point") or "",
+            practice=bool(data.get("practice", False)),
             choices=_choice_specs(choices, where),
             allow=allow_specs(data.get("allow"), where),
         ),

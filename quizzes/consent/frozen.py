@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..models import Lesson, LessonSection, Pathway, Question
+from ..rules import pathway as core
 from ..rules import teachback
 from ..rules.text import render_markdown
 
@@ -41,6 +42,7 @@ def _section(section: LessonSection, language: str) -> dict[str, Any]:
         "slug": section.slug,
         "title": _text(section, "title", language),
         "body_html": render_markdown(_text(section, "body", language)),
+        "optional": section.optional,
     }
 
 
@@ -60,6 +62,7 @@ def _question(question: Question, language: str) -> dict[str, Any]:
         "kind": question.kind,
         "critical": question.critical,
         "point": question.point,
+        "practice": question.practice,
         "stem": _text(question, "stem", language, translated),
         "explanation_html": render_markdown(_text_if_any(question, "explanation", language, translated)),
         "section": (
@@ -115,7 +118,13 @@ def content_digest(content: dict[str, Any]) -> str:
 
 
 def items(content: dict[str, Any]) -> list[teachback.Item]:
-    return [teachback.Item(name=q["name"], point=q["point"], critical=q["critical"]) for q in content["questions"]]
+    """The check's questions (practice questions are never asked in it)."""
+    return core.core_items(content["questions"])
+
+
+def practice_questions(content: dict[str, Any]) -> list[dict[str, Any]]:
+    """The extra practice questions a patient may choose, in order."""
+    return [q for q in content["questions"] if q.get("practice")]
 
 
 def question(content: dict[str, Any], name: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -23,7 +24,7 @@ def _access_problem(request):
 
 def _sign_in(request, user):
     login(request, user, backend=PATIENT_BACKEND)
-    return redirect("quizzes:pathway_home")
+    return redirect("quizzes:pathway_resume")
 
 
 @never_cache
@@ -101,49 +102,82 @@ def pathway_home(request, enrolment, record):
 
 
 @patient_view
+def pathway_resume(request, enrolment, record):
+    """Where a returning patient lands: the step or question where they stopped (a new patient:
+    the pathway home, which says how long it takes; a finished one: the ending)."""
+    events = selectors.record_events(record=record)
+    if record.is_completed:
+        return redirect("quizzes:pathway_done")
+    if not events:
+        return redirect("quizzes:pathway_home")
+    resume = selectors.record_resume(record=record, events=events)
+    if resume.lesson is None:
+        return redirect("quizzes:pathway_check")
+    return redirect("quizzes:pathway_lesson_step", slug=resume.lesson, number=resume.step)
+
+
+@patient_view
 def pathway_lesson(request, enrolment, record, slug):
-    lesson = frozen.lesson(record.content, slug)
-    if lesson is None:
+    """A lesson's own address: its first step, or the step where the patient stopped in it."""
+    if frozen.lesson(record.content, slug) is None:
         raise Http404
-    services.record_lesson_viewed(record=record, lesson_slug=slug)
-    lessons = record.content["lessons"]
-    index = next(i for i, item in enumerate(lessons) if item["slug"] == slug)
-    context = {
-        "record": record,
-        "lesson": lesson,
-        "step": index + 1,
-        "steps_total": len(lessons) + 1,
-        "next_lesson": lessons[index + 1] if index + 1 < len(lessons) else None,
-    }
-    return render(request, "quizzes/consent/pathway_lesson.html", context)
+    resume = selectors.record_resume(record=record, events=selectors.record_events(record=record))
+    number = resume.step if resume.lesson == slug else 1
+    return redirect("quizzes:pathway_lesson_step", slug=slug, number=number)
+
+
+@patient_view
+def pathway_lesson_step(request, enrolment, record, slug, number):
+    step = selectors.lesson_step(record=record, slug=slug, number=number)
+    if step is None:
+        raise Http404
+    services.record_step_reached(record=record, step=step)
+    return render(request, "quizzes/consent/pathway_lesson.html", {"record": record, "s": step})
+
+
+@patient_view
+def pathway_more(request, enrolment, record, slug, section):
+    """A "More about this" part of one of the patient's own lessons."""
+    more = selectors.lesson_more(record=record, slug=slug, section=section)
+    if more is None:
+        raise Http404
+    services.record_more_opened(record=record, lesson_slug=slug, section_slug=section)
+    return render(request, "quizzes/consent/pathway_more.html", {"record": record, **more})
 
 
 @patient_view
 def pathway_check(request, enrolment, record):
+    if record.is_completed:
+        return redirect("quizzes:pathway_done")
     events = selectors.record_events(record=record)
     step = selectors.record_check_step(record=record, events=events)
     if step.next_lesson is not None:
         return redirect("quizzes:pathway_lesson", slug=step.next_lesson["slug"])
     if step.ask is None:
-        return redirect("quizzes:pathway_home")
+        return redirect("quizzes:pathway_done")
     token = ask_token(record.pk, step.ask)
     form = ConsentAnswerForm(request.POST or None, question=step.question, choices=step.choices, token=token)
     if form.is_stale():
         # A double click or an old tab: nothing is stored; show what was answered last.
-        return _to_latest_feedback(events)
+        return _after_answer(request, events, confirm=False)
     if request.method == "POST" and form.is_valid():
         event = services.record_answer(record_id=record.pk, ask=step.ask, chosen=form.chosen())
         if event is None:
-            return _to_latest_feedback(selectors.record_events(record=record))
-        return redirect("quizzes:pathway_feedback", pk=event.pk)
+            return _after_answer(request, selectors.record_events(record=record), confirm=False)
+        return _after_answer(request, [event], confirm=True)
     context = {"record": record, "step": step, "choices": shown_choices(step.choices), "form": form}
     return render(request, "quizzes/consent/pathway_check.html", context, status=400 if form.errors else 200)
 
 
-def _to_latest_feedback(events):
+def _after_answer(request, events, *, confirm: bool):
+    """A wrong answer gets its teach-back page; a right one a short "That is right." on the next
+    question (or the ending)."""
     answers = selectors.record_answer_events(events)
-    if answers:
+    if answers and not answers[-1].correct:
         return redirect("quizzes:pathway_feedback", pk=answers[-1].pk)
+    if confirm:
+        # Evaluated now, in the patient's language (the message is stored after the view returns).
+        messages.success(request, str(selectors.RIGHT_ANSWER))
     return redirect("quizzes:pathway_check")
 
 
@@ -153,6 +187,31 @@ def pathway_feedback(request, enrolment, record, pk):
     if feedback is None:
         raise Http404
     return render(request, "quizzes/consent/pathway_feedback.html", {"record": record, **feedback})
+
+
+@patient_view
+def pathway_done(request, enrolment, record):
+    """The ending: what happens next, and the points still to talk about."""
+    if not record.is_completed:
+        return redirect("quizzes:pathway_check")
+    overview = selectors.pathway_overview(record=record, events=selectors.record_events(record=record))
+    return render(request, "quizzes/consent/pathway_done.html", {"enrolment": enrolment, "record": record, **overview})
+
+
+@patient_view
+def pathway_practice(request, enrolment, record, number):
+    """Extra practice questions a patient may choose: answered and explained at once, never
+    stored and never part of the check."""
+    practice = selectors.practice_question(record=record, number=number)
+    if practice is None:
+        raise Http404
+    token = ask_token(record.pk, practice["ask"])
+    question, choices = practice["question"], practice["choices"]
+    form = ConsentAnswerForm(request.POST or None, question=question, choices=choices, token=token)
+    context = {"record": record, **practice, "choices": shown_choices(choices), "form": form}
+    if request.method == "POST" and not form.is_stale() and form.is_valid():
+        context["feedback"] = selectors.practice_feedback(question, form.chosen())
+    return render(request, "quizzes/consent/pathway_practice.html", context, status=400 if form.errors else 200)
 
 
 def locked_out(request, original_response=None, credentials=None):

@@ -101,6 +101,10 @@ def _timeline_row(content: dict[str, Any], english: frozen.EnglishTexts, event: 
             text=lesson["title"] if lesson else event.lesson,
             text_en=english.lessons.get(event.lesson, ""),
         )
+    if event.kind == RecordEvent.Kind.MORE_OPENED:
+        part = frozen.section(content, {"lesson": event.lesson, "slug": event.section})
+        text = f"{part['lesson_title']}: {part['title']}" if part else f"{event.lesson}#{event.section}"
+        return TimelineRow(at=event.at, kind=event.kind, text=text)
     question = _questions_by_name(content).get(event.question, {"stem": event.question, "choices": []})
     texts = {c["id"]: c["text"] for c in question["choices"]}
     return TimelineRow(
@@ -133,7 +137,8 @@ def record_report(enrolment: Enrolment) -> RecordReport:
     english = frozen.english_texts(record.content)
     questions = _question_rows(record.content, english, [e for e in events if e.kind == RecordEvent.Kind.ANSWER])
     by_slot = {row.slot: row for row in questions}
-    timeline = [_timeline_row(record.content, english, e) for e in events]
+    # Lesson steps are many; the timeline keeps lessons read to the end and optional parts opened.
+    timeline = [_timeline_row(record.content, english, e) for e in events if e.kind != RecordEvent.Kind.STEP]
     signoff = getattr(record, "signoff", None)
     return RecordReport(
         signoff=signoff,

@@ -7,11 +7,17 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ConsentRecord, Enrolment, LessonSection, Pathway, PathwayStep, Question, RecordEvent
+from ..rules import pathway as core
 from ..rules import teachback
+from ..snapshots import snapshot_mark
 from . import frozen
+
+# The short confirmation after a right answer, counted in the core path's words.
+RIGHT_ANSWER = _("That is right.")
 
 
 def pathway_get_for_freezing(*, pk: int) -> Pathway:
@@ -105,11 +111,120 @@ def enrolment_get_for_staff(*, pk: int) -> Enrolment:
     )
 
 
+def _read_and_reached(events) -> tuple[set[str], set[tuple[str, str]]]:
+    read = {e.lesson for e in events if e.kind == RecordEvent.Kind.LESSON_VIEWED}
+    reached = {(e.lesson, e.section) for e in events if e.kind == RecordEvent.Kind.STEP}
+    return read, reached
+
+
 def pathway_lessons(*, record: ConsentRecord, events) -> tuple[list[dict], dict | None]:
-    """The record's lessons, each with whether it was viewed, and the first one not viewed yet."""
-    viewed = {e.lesson for e in events if e.kind == RecordEvent.Kind.LESSON_VIEWED}
-    lessons = [{**lesson, "viewed": lesson["slug"] in viewed} for lesson in record.content["lessons"]]
+    """The record's lessons, each with whether it was read to its last step (`viewed`) and its
+    steps reached of all, and the first one not read to the end yet."""
+    read, reached = _read_and_reached(events)
+    lessons = []
+    for lesson in record.content["lessons"]:
+        steps = core.lesson_steps(lesson)
+        done = lesson["slug"] in read
+        steps_reached = sum(1 for s in steps if (lesson["slug"], s.section["slug"]) in reached)
+        lessons.append(
+            {
+                **lesson,
+                "viewed": done,
+                "steps_total": len(steps),
+                "steps_reached": len(steps) if done else steps_reached,
+            }
+        )
     return lessons, next((lesson for lesson in lessons if not lesson["viewed"]), None)
+
+
+def record_resume(*, record: ConsentRecord, events) -> core.Resume:
+    """Where the patient stopped: the lesson step, or the questions."""
+    read, reached = _read_and_reached(events)
+    return core.resume_at(record.content["lessons"], reached, read)
+
+
+def core_size(content: dict) -> core.CoreSize:
+    """How much the core path of frozen (or about to be frozen) content asks, in its language."""
+    with translation.override(content["language"]):
+        confirmation = str(RIGHT_ANSWER)
+    return core.core_size(content, confirmation_words=core.words(confirmation))
+
+
+def pathway_core_size(*, pathway: Pathway, language: str) -> core.CoreSize:
+    """The core path of a pathway as a patient enrolled now in `language` would meet it."""
+    return core_size(frozen.pathway_content(pathway=pathway_get_for_freezing(pk=pathway.pk), language=language))
+
+
+@dataclass(frozen=True)
+class LessonStep:
+    """One step of a lesson as the patient reads it."""
+
+    lesson: dict
+    step: core.Step
+    steps_total: int
+    next_lesson: dict | None
+    lesson_number: int
+    lessons_total: int
+
+    @property
+    def is_last(self) -> bool:
+        return self.step.number == self.steps_total
+
+
+def lesson_step(*, record: ConsentRecord, slug: str, number: int) -> LessonStep | None:
+    """Step `number` of the record's lesson `slug`; None if there is no such lesson or step."""
+    lessons = record.content["lessons"]
+    index = next((i for i, lesson in enumerate(lessons) if lesson["slug"] == slug), None)
+    if index is None:
+        return None
+    steps = core.lesson_steps(lessons[index])
+    if not 1 <= number <= len(steps):
+        return None
+    return LessonStep(
+        lesson=lessons[index],
+        step=steps[number - 1],
+        steps_total=len(steps),
+        next_lesson=lessons[index + 1] if index + 1 < len(lessons) else None,
+        lesson_number=index + 1,
+        lessons_total=len(lessons),
+    )
+
+
+def lesson_more(*, record: ConsentRecord, slug: str, section: str) -> dict | None:
+    """A "More about this" part of the record's lesson, with the step it belongs to; None if
+    the record has no such optional part."""
+    lesson = frozen.lesson(record.content, slug)
+    if lesson is None:
+        return None
+    for step in core.lesson_steps(lesson):
+        for part in step.more:
+            if part["slug"] == section:
+                return {"lesson": lesson, "part": part, "step": step.number}
+    return None
+
+
+def practice_question(*, record: ConsentRecord, number: int) -> dict | None:
+    """Practice question `number` (from 1) with its choices in a stable shown order; None if none."""
+    questions = frozen.practice_questions(record.content)
+    if not 1 <= number <= len(questions):
+        return None
+    question = questions[number - 1]
+    ask = teachback.Ask(slot="practice", question=question["name"], round=0)
+    return {
+        "question": question,
+        "ask": ask,
+        "choices": frozen.choices_in_order(record.pk, ask, question),
+        "number": number,
+        "total": len(questions),
+    }
+
+
+def practice_feedback(question: dict, chosen: frozenset[int]) -> dict:
+    """Whether a practice answer is right, and the choices picked (with their feedback)."""
+    return {
+        "correct": snapshot_mark(question, chosen) >= 1,
+        "chosen": [c for c in question["choices"] if c["id"] in chosen],
+    }
 
 
 def record_check_progress(*, record: ConsentRecord, events, ask: teachback.Ask) -> teachback.RoundProgress:
@@ -123,16 +238,21 @@ def record_answer_events(events) -> list[RecordEvent]:
 
 
 def pathway_overview(*, record: ConsentRecord, events) -> dict:
-    """What the pathway home shows: the lessons and which were read, the steps done of all
-    (each lesson, then the check), whether the check has started, and the points to discuss."""
+    """What the pathway home shows: how long the core path takes, the lessons and how far each
+    was read, the questions answered of all in round 1, where to go on, and the points to discuss."""
     lessons, next_lesson = pathway_lessons(record=record, events=events)
+    answers = record_answers(events)
     return {
+        "size": core_size(record.content),
         "lessons": lessons,
         "next_lesson": next_lesson,
-        "steps_total": len(lessons) + 1,
-        "steps_done": sum(1 for lesson in lessons if lesson["viewed"]) + (1 if record.is_completed else 0),
+        "resume": record_resume(record=record, events=events),
+        "questions_total": len(teachback.slots_of(frozen.items(record.content))),
+        "questions_answered": len({a.slot for a in answers if a.round == 1}),
+        "going_over_again": any(a.round > 1 for a in answers),
         "discussion": [frozen.question(record.content, name)["stem"] for name in record.discussion_points],
-        "check_started": bool(record_answer_events(events)),
+        "check_started": bool(answers),
+        "practice_total": len(frozen.practice_questions(record.content)),
     }
 
 

@@ -172,9 +172,42 @@ def record_get_or_start(*, enrolment: Enrolment) -> ConsentRecord:
 
 
 def record_lesson_viewed(*, record: ConsentRecord, lesson_slug: str) -> None:
-    """Add a lesson view to the timeline (not after completion: the record is then closed)."""
-    if not record.is_completed and frozen.lesson(record.content, lesson_slug) is not None:
-        RecordEvent.objects.create(record=record, kind=RecordEvent.Kind.LESSON_VIEWED, lesson=lesson_slug)
+    """Note that a lesson was read to its last step (not after completion: the record is then
+    closed). Once per lesson."""
+    if record.is_completed or frozen.lesson(record.content, lesson_slug) is None:
+        return
+    with transaction.atomic():
+        # The record's row lock makes two tabs reaching the last step note it once.
+        locked = ConsentRecord.objects.select_for_update().get(pk=record.pk)
+        if locked.is_completed:
+            return
+        kind = RecordEvent.Kind.LESSON_VIEWED
+        if not RecordEvent.objects.filter(record=locked, kind=kind, lesson=lesson_slug).exists():
+            RecordEvent.objects.create(record=locked, kind=kind, lesson=lesson_slug)
+
+
+def _note_once(record: ConsentRecord, kind: str, lesson: str, section: str) -> None:
+    """Add a step or optional-part event unless it is there already (a unique constraint backs it)."""
+    try:
+        with transaction.atomic():
+            RecordEvent.objects.get_or_create(record=record, kind=kind, lesson=lesson, section=section)
+    except IntegrityError:
+        pass  # the same step from another tab, at the same moment
+
+
+def record_step_reached(*, record: ConsentRecord, step: selectors.LessonStep) -> None:
+    """Note a lesson step the patient reached; reaching the last step marks the lesson read."""
+    if record.is_completed:
+        return
+    _note_once(record, RecordEvent.Kind.STEP, step.lesson["slug"], step.step.section["slug"])
+    if step.is_last:
+        record_lesson_viewed(record=record, lesson_slug=step.lesson["slug"])
+
+
+def record_more_opened(*, record: ConsentRecord, lesson_slug: str, section_slug: str) -> None:
+    """Note that the patient opened a "More about this" part (the clinician sees which)."""
+    if not record.is_completed:
+        _note_once(record, RecordEvent.Kind.MORE_OPENED, lesson_slug, section_slug)
 
 
 @transaction.atomic

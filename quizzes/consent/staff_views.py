@@ -4,6 +4,7 @@ Every page needs a login and a permission from the clinician role. A logged-in u
 it (a trainee, a patient) gets 403; an anonymous visitor is sent to the login page.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -67,6 +68,11 @@ def patient_new(request):
                 "link": request.build_absolute_uri(reverse("quizzes:consent_link", args=[issued.token])),
                 "code": format_code(issued.code),
                 "code_url": request.build_absolute_uri(reverse("quizzes:consent_code")),
+                "size": selectors.pathway_core_size(
+                    pathway=issued.enrolment.pathway, language=issued.enrolment.language
+                ),
+                "clinic_name": settings.CLINIC_NAME,
+                "clinic_phone": settings.CLINIC_PHONE,
             }
             return render(request, "quizzes/consent/staff/patient_enrolled.html", context)
     return render(request, "quizzes/consent/staff/patient_new.html", {"form": form})

@@ -61,6 +61,10 @@ class LessonSection(models.Model):
     body_html = models.TextField(editable=False)
     word_count = models.PositiveIntegerField(default=0, editable=False)
     position = models.PositiveSmallIntegerField(default=0)
+    optional = models.BooleanField(
+        default=False,
+        help_text=_('"More about this": a patient may open it; it is not part of the core path.'),
+    )
     translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -145,6 +149,10 @@ class Question(models.Model):
     )
     point = models.SlugField(
         max_length=100, blank=True, help_text=_("The idea it checks; questions sharing a point are siblings.")
+    )
+    practice = models.BooleanField(
+        default=False,
+        help_text=_("Extra practice a patient may choose; never asked in a consent check."),
     )
     translations = models.JSONField(
         default=dict, blank=True, help_text=_('Text in other languages: {"es": {"stem": ..., "explanation": ...}}.')

@@ -134,16 +134,20 @@ class ConsentRecord(models.Model):
 
 
 class RecordEvent(models.Model):
-    """One step in a record's timeline: a lesson viewed or a question answered."""
+    """One step in a record's timeline: a lesson step reached, a lesson read to its last step,
+    a "More about this" part opened, or a question answered."""
 
     class Kind(models.TextChoices):
-        LESSON_VIEWED = "lesson_viewed", _("Lesson viewed")
+        LESSON_VIEWED = "lesson_viewed", _("Lesson read to the end")
+        STEP = "step", _("Lesson step reached")
+        MORE_OPENED = "more_opened", _("Opened “More about this”")
         ANSWER = "answer", _("Answered")
 
     record = models.ForeignKey(ConsentRecord, related_name="events", on_delete=models.PROTECT)
     at = models.DateTimeField(auto_now_add=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     lesson = models.SlugField(blank=True)
+    section = models.SlugField(blank=True, help_text=_("Section slug in the frozen lesson (steps, optional parts)."))
     question = models.SlugField(max_length=100, blank=True, help_text=_("Question name in the frozen content."))
     slot = models.SlugField(max_length=100, blank=True, help_text=_("The original question this answer counts for."))
     round = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -156,11 +160,17 @@ class RecordEvent(models.Model):
             # One answer per question slot and round: a double click cannot record two.
             models.UniqueConstraint(
                 fields=["record", "slot", "round"], condition=Q(kind="answer"), name="one_answer_per_slot_round"
-            )
+            ),
+            # Each step reached and each optional part opened is noted once.
+            models.UniqueConstraint(
+                fields=["record", "kind", "lesson", "section"],
+                condition=Q(kind__in=["step", "more_opened"]),
+                name="one_event_per_step_or_more",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.record_id} {self.kind} {self.lesson or self.question}"
+        return f"{self.record_id} {self.kind} {self.lesson or self.question} {self.section}".rstrip()
 
 
 class SignOff(models.Model):

@@ -1,9 +1,11 @@
 """The consent education journey in real Chromium, as the issue's "Done when" describes it.
 
 A clinician logs in and enrols a patient; in a fresh browser context (no cookies) the patient
-opens the link, reads every lesson, misses a critical question on purpose, gets the teach-back,
-answers that point right when it comes back, and reaches mastery; the clinician then sees the
-record with its timeline, signs off and downloads the PDF, whose text is checked.
+opens the link, reads every lesson step by step, misses a critical question on purpose, gets the
+teach-back, answers that point right when it comes back, and reaches the ending; the clinician
+then sees the record with its timeline, signs off and downloads the PDF, whose text is checked.
+A patient who stops mid-lesson comes back to the same step; "Listen" speaks the text in the
+page's language (the browser's speech is stubbed).
 
 The content is the real kyphoplasty pathway (`load_content`): what patients see. Right and wrong
 answers are picked from the record's frozen content in the database (by the stem on the page),
@@ -24,8 +26,9 @@ from playwright.sync_api import BrowserContext, Page, expect
 from pypdf import PdfReader
 
 from quizzes import roles
-from quizzes.consent import frozen
+from quizzes.consent import frozen, selectors, services
 from quizzes.models import AuditLogEntry, ConsentRecord, Enrolment, Pathway, RecordEvent, SignOff
+from quizzes.rules import pathway as core
 from quizzes.rules import teachback
 
 PASSWORD = "Vertebra-Cement-2026!"
@@ -35,6 +38,8 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "i
 CHECK_URL = re.compile(r"/consent/pathway/check/$")
 FEEDBACK_URL = re.compile(r"/consent/pathway/answers/\d+/$")
 HOME_URL = re.compile(r"/consent/pathway/$")
+DONE_URL = re.compile(r"/consent/pathway/done/$")
+AFTER_ANSWER_URL = re.compile(r"/consent/pathway/(check|done|answers/\d+)/$")
 
 # English UI text a Spanish-speaking patient must never see: every string the patient pages'
 # templates translate (read from the templates, so a new string is covered the day it is added),
@@ -47,16 +52,17 @@ PATIENT_TEMPLATES = [
     Path(settings.BASE_DIR) / "templates/base.html",
 ]
 MUST_BE_AMONG_THEM = {
-    "Your progress",
     "Check my answer",
     "Next",
     "Not quite. Let us look at this again.",
     "We will ask about this again a little later.",
     "Stop for now",
-    "Step",
+    "Listen",
     "Question",
     "Choose one answer.",
-    "Well done. You have finished all the lessons and questions.",
+    "You have finished",
+    "You can close this page now.",
+    "That is right.",
     "From the lesson",
     "KyphoQuiz supports, and never replaces, the conversation with your care team.",
 }
@@ -164,6 +170,14 @@ def clinician_enrols(page: Page, live_server, pathway: Pathway, *, label: str, l
     assert not set(code) & set("0O1lI"), code
     assert link.startswith(f"{live_server.url}/consent/"), link
     assert page.locator(".access-link a").inner_text() == link
+    # How long it takes, computed from the content in the patient's language.
+    size = selectors.pathway_core_size(pathway=pathway, language=language)
+    assert size.words <= core.MAX_CORE_WORDS and size.questions <= core.MAX_CORE_QUESTIONS
+    expect(page.locator("#sheet-time")).to_contain_text(str(size.minutes))
+    if language == "en":
+        expect(page.locator("#sheet-time")).to_contain_text(
+            f"About {size.minutes} minutes: {size.lessons} short lessons and {size.questions} questions"
+        )
     return link, code
 
 
@@ -190,29 +204,49 @@ def pdf_text(page: Page, enrolment: Enrolment) -> str:
 
 
 def primary_button(page: Page):
-    """The page's own big button: "Read: ...", "Next lesson", "Next", "See how you did"..."""
+    """The page's own big button: "Start the first lesson", "Next", "Next question"..."""
     return page.locator("main a.btn-primary")
 
 
+def step_url(slug: str, number: int) -> re.Pattern:
+    return re.compile(rf"/consent/pathway/lessons/{slug}/{number}/$")
+
+
 def patient_reads_the_lessons(page: Page, content: dict, on_page, *, english: bool) -> None:
+    """Every lesson, one required section (step) at a time, with Next."""
     lessons = content["lessons"]
-    steps = len(lessons) + 1
     snapshot(page, HOME_URL, on_page)
     expect(page.get_by_role("heading", level=1)).to_have_text(content["pathway"]["title"])
+    size = selectors.core_size(content)
+    assert size.minutes <= 20
+    expect(page.locator("#pathway-time")).to_contain_text(str(size.minutes))
+    expect(page.locator("#questions-answered")).to_contain_text(f"0 {'of' if english else 'de'} {size.questions}")
     if english:
-        expect(primary_button(page)).to_have_text(f"Read: {lessons[0]['title']}")
+        expect(page.locator("#pathway-time")).to_have_text(
+            f"About {size.minutes} minutes: {size.lessons} short lessons and {size.questions} questions."
+        )
+        expect(primary_button(page)).to_have_text("Start the first lesson")
     primary_button(page).click()
-    for step, lesson in enumerate(lessons, start=1):
-        snapshot(page, re.compile(rf"/consent/pathway/lessons/{lesson['slug']}/$"), on_page)
-        expect(page.get_by_role("heading", level=1)).to_have_text(lesson["title"])
-        for section in lesson["sections"]:
-            expect(page.locator(f"section#{section['slug']} h2")).to_have_text(section["title"])
-        expect(page.locator("#pathway-progress")).to_have_attribute("value", str(step))
-        expect(page.locator("#pathway-progress")).to_have_attribute("max", str(steps))
-        if english:
-            expect(page.locator("label[for=pathway-progress]")).to_have_text(f"Step {step} of {steps}")
-            expect(primary_button(page)).to_have_text("Next lesson" if step < len(lessons) else "Go to the questions")
-        primary_button(page).click()
+    for index, lesson in enumerate(lessons, start=1):
+        steps = core.lesson_steps(lesson)
+        for step in steps:
+            snapshot(page, step_url(lesson["slug"], step.number), on_page)
+            expect(page.locator("#step-title")).to_have_text(step.section["title"])
+            expect(page.locator("#pathway-progress")).to_have_attribute("value", str(step.number))
+            expect(page.locator("#pathway-progress")).to_have_attribute("max", str(len(steps)))
+            expect(page.locator("main aside a")).to_have_count(len(step.more))
+            if english:
+                expect(page.locator("label[for=pathway-progress]")).to_have_text(
+                    f"Lesson {index} of {len(lessons)}, part {step.number} of {len(steps)}"
+                )
+                if step.number < len(steps):
+                    label = "Next"
+                elif index < len(lessons):
+                    label = f"Next lesson: {lessons[index]['title']}"
+                else:
+                    label = "Go to the questions"
+                expect(primary_button(page)).to_have_text(label)
+            primary_button(page).click()
 
 
 def first_critical_slot(content: dict) -> dict:
@@ -266,8 +300,9 @@ def patient_takes_the_check(
 ) -> list[dict]:
     """Answer the check as it comes, everything right but `miss` the first time it is asked.
 
-    Returns what was asked, in order: the question, whether it was asked again (a later round)
-    and whether it was answered right.
+    A right answer is confirmed briefly on the next question; a wrong one gets its teach-back
+    page. Returns what was asked, in order: the question, whether it was asked again (a later
+    round) and whether it was answered right.
     """
     by_stem = {norm(q["stem"]): q for q in content["questions"]}
     assert len(by_stem) == len(content["questions"]), "stems must be unique to match them"
@@ -275,7 +310,10 @@ def patient_takes_the_check(
     asked = []
     while True:
         shown = snapshot(page, CHECK_URL, on_page)
+        if english and asked and asked[-1]["right"]:
+            assert "That is right." in shown["main"]
         question = by_stem[shown["stem"]]
+        assert not question["practice"]
         again = len(asked) >= slots
         right = question["name"] != miss["name"] or any(a["question"] is miss for a in asked)
         assert sorted(shown["choices"]) == sorted(norm(c["text"]) for c in question["choices"]), shown["choices"]
@@ -290,39 +328,36 @@ def patient_takes_the_check(
         tick(page, question, right=right)
         page.locator("main button[type=submit]").click()
         asked.append({"question": question, "again": again, "right": right})
+        assert len(asked) <= 3 * slots, "the check does not end"
+        page.wait_for_url(AFTER_ANSWER_URL)
+        if right:
+            # No page of its own: on to the next question, or the ending.
+            assert not FEEDBACK_URL.search(page.url), page.url
+            if DONE_URL.search(page.url):
+                break
+            continue
 
         shown = snapshot(page, FEEDBACK_URL, on_page)
         assert norm(question["stem"]) in shown["main"]
         if question["explanation_html"]:
             assert plain(question["explanation_html"]) in shown["main"], shown["main"]
-        if right:
-            assert "text-success" in shown["feedbackClass"].split()
-            assert shown["teachBack"] is None and shown["askAgain"] is None
-            if english:
-                assert shown["feedbackTitle"] == "That is right."
-        else:
-            # The teach-back: the explanation (above) and the lesson section the question comes from.
-            section = frozen.section(content, question["section"])
-            assert "text-success" not in shown["feedbackClass"].split()
-            assert section["title"] in shown["teachBackTitle"]
-            assert plain(section["body_html"]) in shown["teachBack"]
-            assert shown["askAgain"]
-            if english:
-                assert shown["feedbackTitle"] == "Not quite. Let us look at this again."
-                assert shown["teachBackTitle"] == f"From the lesson: {section['title']}"
-                assert shown["askAgain"] == "We will ask about this again a little later."
-            expect(page.locator(".teach-back")).to_be_visible()
-            if shots:
-                page.screenshot(path=shots / "phone-es-teach-back.png", full_page=True)
-        done = shown["button"]["href"] == "/consent/pathway/"
-        assert done or shown["button"]["href"] == "/consent/pathway/check/", shown["button"]
+        # The teach-back: the explanation (above) and the lesson section the question comes from.
+        section = frozen.section(content, question["section"])
+        assert "text-success" not in shown["feedbackClass"].split()
+        assert section["title"] in shown["teachBackTitle"]
+        assert plain(section["body_html"]) in shown["teachBack"]
+        assert shown["askAgain"]
         if english:
-            assert shown["button"]["text"] == ("See how you did" if done else "Next")
+            assert shown["feedbackTitle"] == "Not quite. Let us look at this again."
+            assert shown["teachBackTitle"] == f"From the lesson: {section['title']}"
+            assert shown["askAgain"] == "We will ask about this again a little later."
+            assert shown["button"]["text"] == "Next question"
+        expect(page.locator(".teach-back")).to_be_visible()
+        if shots:
+            page.screenshot(path=shots / "phone-es-teach-back.png", full_page=True)
+        assert shown["button"]["href"] == "/consent/pathway/check/", shown["button"]
         primary_button(page).click()
-        if done:
-            break
-        assert len(asked) <= 3 * slots, "the check does not end"
-    snapshot(page, HOME_URL, on_page)
+    snapshot(page, DONE_URL, on_page)
     return asked
 
 
@@ -384,9 +419,15 @@ def test_clinician_enrols_patient_learns_with_teach_back_and_clinician_signs_off
     asked = patient_takes_the_check(patient, content, on_page, miss=miss, english=True)
     slots = len(teachback.slots_of(frozen.items(content)))
     again = assert_missed_then_learned(asked, miss, slots)
-    expect(patient.locator("#pathway-done")).to_have_text("Well done. You have finished all the lessons and questions.")
+    expect(patient.locator("#done-title")).to_have_text("You have finished")
+    expect(patient.locator("#pathway-done .alert-success")).to_have_text("Well done. You answered every question.")
+    expect(patient.locator("#pathway-done")).to_contain_text("Your clinic will see your answers before your visit.")
+    expect(patient.locator("#close-now")).to_have_text("You can close this page now.")
     expect(patient.locator("#discussion-points")).to_have_count(0)
+    expect(patient.get_by_role("button", name="Stop for now")).to_have_count(0)
+    patient.get_by_role("link", name="Read the lessons again").click()
     expect(patient.locator("main .badge", has_text="Done")).to_have_count(len(content["lessons"]) + 1)
+    expect(patient.get_by_role("button", name="Stop for now")).to_have_count(0)
     record = assert_record_in_db(enrolment, content, miss, again, "en")
 
     # The clinician's record page: status, timeline, questions.
@@ -476,8 +517,10 @@ def test_spanish_patient_sees_spanish_on_every_page(
     asked = patient_takes_the_check(patient, content, on_page, miss=miss, english=False, shots=shots)
     slots = len(teachback.slots_of(frozen.items(content)))
     again = assert_missed_then_learned(asked, miss, slots)
-    expect(patient.locator("#pathway-done")).to_have_class(re.compile(r"\balert-success\b"))
-    assert len(seen_pages) == 1 + len(content["lessons"]) + 2 * len(asked) + 1
+    expect(patient.locator("#pathway-done .alert-success")).to_be_visible()
+    steps = sum(len(core.lesson_steps(lesson)) for lesson in content["lessons"])
+    wrong = sum(1 for a in asked if not a["right"])
+    assert len(seen_pages) == 1 + steps + len(asked) + wrong + 1
     record = assert_record_in_db(enrolment, content, miss, again, "es")
 
     # The clinician sees the Spanish texts the patient saw, and files them in the PDF.
@@ -493,3 +536,106 @@ def phrases_cover(phrases: list[str], wanted: set[str]) -> bool:
     missing = {phrase_core(w) for w in wanted} - set(phrases)
     assert not missing, f"not found in the patient templates any more: {sorted(missing)}"
     return True
+
+
+# Resume and Listen ------------------------------------------------------------------------------
+
+
+def enrolled_link(live_server, pathway: Pathway, *, language: str) -> tuple[str, Enrolment]:
+    issued = services.enrolment_create(label=f"KP-{language}", pathway=pathway, language=language)
+    return f"{live_server.url}/consent/{issued.token}/", issued.enrolment
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_patient_stops_mid_lesson_and_comes_back_to_the_same_step(kyphoplasty, live_server, new_context, language):
+    link, enrolment = enrolled_link(live_server, kyphoplasty, language=language)
+    page = patient_context(new_context, **PHONE).new_page()
+    page.goto(link)
+    page.wait_for_url(HOME_URL)
+    content = ConsentRecord.objects.get(enrolment=enrolment).content
+    first, second = content["lessons"][0], content["lessons"][1]
+    primary_button(page).click()
+    for _step in core.lesson_steps(first):
+        primary_button(page).click()
+    page.wait_for_url(step_url(second["slug"], 1))
+    primary_button(page).click()  # Next: step 2 of the second lesson
+    page.wait_for_url(step_url(second["slug"], 2))
+    title = core.lesson_steps(second)[1].section["title"]
+    expect(page.locator("#step-title")).to_have_text(title)
+    page.locator("nav form button[type=submit]").click()  # "Stop for now"
+    page.wait_for_url(re.compile(r"/consent/leave/$"))
+
+    # Later, the same link: straight back to that step, not to the start of the lesson.
+    page.goto(link)
+    page.wait_for_url(step_url(second["slug"], 2))
+    expect(page.locator("#step-title")).to_have_text(title)
+    events = RecordEvent.objects.filter(record__enrolment=enrolment, kind=RecordEvent.Kind.LESSON_VIEWED)
+    assert [e.lesson for e in events] == [first["slug"]]  # the second lesson is not done yet
+    page.goto(f"{live_server.url}/consent/pathway/")
+    total = len(core.lesson_steps(second))
+    part = f"Part 2 of {total}" if language == "en" else f"Parte 2 de {total}"
+    expect(page.locator("#pathway-lessons li").nth(1)).to_contain_text(part)
+
+
+SPEECH_STUB = """
+(voices) => {
+  window.__spoken = [];
+  const synth = {
+    getVoices: () => voices.map((lang) => ({lang, name: "Stub " + lang, default: false})),
+    speak: (u) => { window.__spoken.push({text: u.text, lang: u.lang}); },
+    cancel: () => {},
+    addEventListener: () => {},
+  };
+  Object.defineProperty(window, "speechSynthesis", {value: synth, configurable: true});
+  window.SpeechSynthesisUtterance = function (text) { this.text = text; this.lang = ""; };
+}
+"""
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_listen_reads_the_step_and_the_question_aloud_in_the_page_language(
+    kyphoplasty, live_server, new_context, language
+):
+    link, enrolment = enrolled_link(live_server, kyphoplasty, language=language)
+    context = patient_context(new_context)
+    context.add_init_script(script=f"({SPEECH_STUB})(['en-US', 'es-ES'])")
+    page = context.new_page()
+    page.goto(link)
+    page.wait_for_url(HOME_URL)
+    record = ConsentRecord.objects.get(enrolment=enrolment)
+    lesson = record.content["lessons"][0]
+    primary_button(page).click()
+    page.wait_for_url(step_url(lesson["slug"], 1))
+
+    listen = page.locator("[data-listen]")
+    expect(listen).to_be_visible()
+    listen.click()
+    spoken = page.evaluate("window.__spoken")
+    section = core.lesson_steps(lesson)[0].section
+    assert len(spoken) == 1
+    assert spoken[0]["lang"].startswith(language)
+    assert section["title"] in spoken[0]["text"]
+    assert plain(section["body_html"])[:60] in norm(spoken[0]["text"])
+
+    for item in record.content["lessons"]:
+        services.record_lesson_viewed(record=record, lesson_slug=item["slug"])
+    page.goto(f"{live_server.url}/consent/pathway/check/")
+    question = frozen.question(record.content, teachback.slots_of(frozen.items(record.content))[0].name)
+    page.locator("[data-listen]").click()
+    spoken = page.evaluate("window.__spoken")
+    assert spoken[-1]["lang"].startswith(language)
+    assert norm(question["stem"]) in norm(spoken[-1]["text"])
+    assert all(norm(c["text"]) in norm(spoken[-1]["text"]) for c in question["choices"])
+
+
+def test_listen_is_hidden_when_the_browser_has_no_voice_for_the_page_language(kyphoplasty, live_server, new_context):
+    link, _enrolment = enrolled_link(live_server, kyphoplasty, language="es")
+    context = patient_context(new_context)
+    context.add_init_script(script=f"({SPEECH_STUB})(['en-US'])")
+    page = context.new_page()
+    page.goto(link)
+    page.wait_for_url(HOME_URL)
+    primary_button(page).click()
+    page.wait_for_url(re.compile(r"/lessons/.+/1/$"))
+
+    expect(page.locator("[data-listen]")).to_be_hidden()

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes import roles
-from quizzes.consent import frozen, services
+from quizzes.consent import frozen, selectors, services
 from quizzes.consent.forms import ask_token
-from quizzes.models import Attempt, ConsentRecord, Enrolment, Pathway, RecordEvent
+from quizzes.models import Attempt, ConsentRecord, Enrolment, LessonSection, Pathway, Question, RecordEvent
+from quizzes.rules import pathway as core
 from quizzes.rules.teachback import Ask
 from tests.consent.factories import (
     answer_check,
@@ -33,6 +34,8 @@ from tests.factories import QuizFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 HOME = reverse("quizzes:pathway_home")
+RESUME = reverse("quizzes:pathway_resume")
+DONE = reverse("quizzes:pathway_done")
 CHECK = reverse("quizzes:pathway_check")
 CODE = reverse("quizzes:consent_code")
 ACCESS_PROBLEM = "Please call or visit your clinic"
@@ -68,7 +71,7 @@ def patient(client, access):
 def reader(patient, built):
     """Patient A, signed in, with every lesson read: the check is open."""
     for lesson in built.lessons:
-        assert patient.get(lesson_url(lesson.slug)).status_code == 200
+        read_lesson(patient, lesson.slug)
     return patient
 
 
@@ -79,6 +82,16 @@ def link(access_or_token):
 
 def lesson_url(slug):
     return reverse("quizzes:pathway_lesson", args=[slug])
+
+
+def step_url(slug, number):
+    return reverse("quizzes:pathway_lesson_step", args=[slug, number])
+
+
+def read_lesson(client, slug, steps=2):
+    """Read a lesson step by step to its last step (factory lessons have two)."""
+    for number in range(1, steps + 1):
+        assert client.get(step_url(slug, number)).status_code == 200
 
 
 def record_of(access):
@@ -101,7 +114,7 @@ def post_answer(client, record, ask, *, right=True, choice=None):
 
 
 def answer_through_pages(client, access, *, right=True):
-    """Work through the check page by page until it sends the patient home."""
+    """Work through the check page by page until it sends the patient to the ending."""
     while (response := client.get(CHECK)).status_code == 200:
         record = record_of(access)
         ask = next_ask(record)
@@ -125,7 +138,7 @@ def signed_in_user_id(client):
 def test_link_signs_the_patient_in_and_lands_on_the_pathway(client, access):
     response = client.get(link(access), follow=True)
 
-    assert response.redirect_chain == [(HOME, 302)]
+    assert response.redirect_chain == [(RESUME, 302), (HOME, 302)]
     assert signed_in_user_id(client) == str(access.enrolment.user.pk)
     assert "Getting ready for kyphoplasty" in response.content.decode()
     assert "Lesson 1 about your spine" in response.content.decode()
@@ -140,7 +153,7 @@ def test_code_form_signs_the_patient_in(client, access, typed):
     response = client.post(CODE, {"code": typed(access.code)})
 
     assert response.status_code == 302
-    assert response.url == HOME
+    assert response.url == RESUME
     assert signed_in_user_id(client) == str(access.enrolment.user.pk)
 
 
@@ -178,19 +191,58 @@ def test_check_sends_the_patient_to_the_first_unread_lesson(patient, built):
 
 
 def test_check_sends_the_patient_to_the_next_unread_lesson_after_reading_one(patient, built):
-    patient.get(lesson_url(built.lessons[0].slug))
+    read_lesson(patient, built.lessons[0].slug)
 
     response = patient.get(CHECK)
 
     assert response.url == lesson_url(built.lessons[1].slug)
 
 
-def test_reading_a_lesson_shows_its_sections(patient, built):
-    response = patient.get(lesson_url(built.lessons[0].slug))
+def test_a_lesson_is_read_one_section_at_a_time_with_next(patient, built):
+    slug = built.lessons[0].slug
+    assert patient.get(lesson_url(slug)).url == step_url(slug, 1)
 
-    html = response.content.decode()
-    assert "SECTION-BODY-1-1" in html
-    assert "SECTION-BODY-1-2" in html
+    first = patient.get(step_url(slug, 1)).content.decode()
+    second = patient.get(step_url(slug, 2)).content.decode()
+
+    assert "SECTION-BODY-1-1" in first and "SECTION-BODY-1-2" not in first
+    assert f'href="{step_url(slug, 2)}"' in first
+    assert "SECTION-BODY-1-2" in second
+    assert f'href="{step_url(built.lessons[1].slug, 1)}"' in second  # "Next lesson"
+
+
+def test_a_lesson_counts_as_done_only_when_its_last_step_is_reached(patient, built):
+    slug = built.lessons[0].slug
+    patient.get(step_url(slug, 1))
+
+    assert patient.get(CHECK).url == lesson_url(slug)
+    assert "badge text-bg-success" not in patient.get(HOME).content.decode()
+
+    patient.get(step_url(slug, 2))
+
+    assert patient.get(CHECK).url == lesson_url(built.lessons[1].slug)
+
+
+def test_a_returning_patient_lands_on_the_step_where_they_stopped(client, access, built):
+    LessonSection.objects.create(lesson=built.lessons[1], slug="part-3", title="Part 3", body="BODY-2-3", position=3)
+    client.get(link(access))
+    read_lesson(client, built.lessons[0].slug)
+    client.get(step_url(built.lessons[1].slug, 1))
+    client.get(step_url(built.lessons[1].slug, 2))
+    client.post(reverse("quizzes:pathway_leave"))
+
+    response = Client().get(link(access), follow=True)
+
+    assert response.redirect_chain[-1][0] == step_url(built.lessons[1].slug, 2)
+    assert "SECTION-BODY-2-2" in response.content.decode()
+    home = Client()
+    home.get(link(access))
+    assert "Part 2 of 3" in home.get(HOME).content.decode()
+
+
+def test_a_step_beyond_the_lesson_is_404(patient, built):
+    assert patient.get(step_url(built.lessons[0].slug, 3)).status_code == 404
+    assert patient.get(step_url(built.lessons[0].slug, 0)).status_code == 404
 
 
 def test_a_lesson_not_on_the_pathway_is_404(patient):
@@ -225,14 +277,25 @@ def test_progress_moves_on_after_an_answer(reader, access, built):
     assert re.search(r'<progress[^>]*max="4"[^>]*value="1"', html)
 
 
-def test_an_answer_leads_to_its_feedback_page(reader, access):
+def test_a_right_answer_is_confirmed_briefly_on_the_next_question(reader, access, built):
     record = record_of(access)
 
     response = post_answer(reader, record, next_ask(record), right=True)
 
+    assert response.url == CHECK
+    html = reader.get(CHECK).content.decode()
+    assert "That is right." in html
+    assert built.question(2).stem in html
+
+
+def test_a_wrong_answer_leads_to_its_teach_back_page(reader, access):
+    record = record_of(access)
+
+    response = post_answer(reader, record, next_ask(record), right=False)
+
     (event,) = answer_events(access)
     assert response.url == reverse("quizzes:pathway_feedback", args=[event.pk])
-    assert "That is right." in reader.get(response.url).content.decode()
+    assert "Not quite" in reader.get(response.url).content.decode()
 
 
 def test_check_page_never_shows_answers_fractions_feedback_or_explanations(reader, access):
@@ -258,7 +321,7 @@ def test_choices_are_plain_radio_buttons_valued_by_their_place_not_their_id(read
     # Ids follow the order the content was written in (right answer often first): never shown.
     inputs = re.findall(r"<input[^>]*name=\"choice\"[^>]*>", html)
     assert inputs == [f'<input type="radio" name="choice" value="{n}">' for n in range(1, len(shown) + 1)]
-    labels = re.findall(r'name="choice" value="\d+"> ([^<]+)</label>', html)
+    labels = re.findall(r'name="choice" value="\d+"> <span class="choice-text">([^<]+)</span></label>', html)
     assert labels == [c["text"] for c in shown]
 
 
@@ -312,7 +375,7 @@ def test_right_answer_on_the_second_try_reaches_mastery(reader, access, built):
 
     response = answer_through_pages(reader, access, right=lambda ask: ask.question != q0)
 
-    assert response.url == HOME
+    assert response.url == DONE
     assert record_of(access).status == ConsentRecord.Status.MASTERY
 
 
@@ -326,30 +389,36 @@ def test_reaching_mastery_shows_the_finished_state(reader, access):
 
     assert 'id="pathway-done"' in html
     assert "Well done" in html
+    assert "Your clinic will see your answers" in html
+    assert "You can close this page now." in html
     assert "Start the questions" not in html
-    assert reader.get(CHECK).url == HOME
+    assert "Stop for now" not in html
+    assert reader.get(CHECK).url == DONE
+    assert "Stop for now" not in reader.get(DONE).content.decode()
 
 
 def test_points_still_missed_are_shown_kindly_as_for_the_clinician(reader, access, built):
     q3 = built.question(3).name
     answer_through_pages(reader, access, right=lambda ask: ask.slot != q3)
 
-    html = reader.get(HOME).content.decode()
+    html = reader.get(DONE).content.decode()
 
+    assert "Points to talk about" in html
     assert "Your clinician will go over these with you" in html
     assert built.question(3).stem in html
     assert record_of(access).discussion_points == [q3]
 
 
-def test_the_last_feedback_page_leads_home_not_to_more_questions(reader, access):
+def test_the_last_feedback_page_leads_to_the_ending_not_to_more_questions(reader, access):
     response = None
     while reader.get(CHECK).status_code == 200:
         record = record_of(access)
-        response = post_answer(reader, record, next_ask(record))
+        response = post_answer(reader, record, next_ask(record), right=False)
 
     html = reader.get(response.url).content.decode()
 
-    assert "See how you did" in html
+    assert "See what happens next" in html
+    assert f'href="{DONE}"' in html
     assert CHECK not in html
 
 
@@ -365,7 +434,7 @@ def test_reused_link_after_completion_shows_the_completed_state(access, built):
     html = response.content.decode()
     assert 'id="pathway-done"' in html
     assert "Start the questions" not in html
-    assert fresh.get(CHECK).url == HOME
+    assert fresh.get(CHECK).url == DONE
     assert ConsentRecord.objects.filter(enrolment=access.enrolment).count() == 1
     assert len(answer_events(access)) == 4
 
@@ -383,15 +452,20 @@ def test_double_posting_the_same_answer_stores_one_event(reader, access):
     assert len(answer_events(access)) == 1
 
 
-def test_double_posting_the_same_answer_is_a_quiet_redirect_not_an_error(reader, access):
+@pytest.mark.parametrize("right", [True, False], ids=["right", "wrong"])
+def test_double_posting_the_same_answer_is_a_quiet_redirect_not_an_error(reader, access, right):
     record = record_of(access)
     ask = next_ask(record)
-    post_answer(reader, record, ask)
+    post_answer(reader, record, ask, right=right)
 
-    response = post_answer(reader, record, ask)
+    response = post_answer(reader, record, ask, right=right)
 
     assert response.status_code == 302
-    assert response.url == reverse("quizzes:pathway_feedback", args=[answer_events(access)[0].pk])
+    if right:
+        assert response.url == CHECK
+    else:
+        assert response.url == reverse("quizzes:pathway_feedback", args=[answer_events(access)[0].pk])
+    assert len(answer_events(access)) == 1
 
 
 def test_a_choice_from_another_question_is_refused_with_a_clear_message(reader, access, built):
@@ -523,6 +597,9 @@ def test_the_walk_leaves_patient_b_untouched(patient, access, others):
 PATHWAY_PAGES = [
     "/consent/pathway/",
     "/consent/pathway/lessons/consent-lesson-1/",
+    "/consent/pathway/lessons/consent-lesson-1/1/",
+    "/consent/pathway/go-on/",
+    "/consent/pathway/done/",
     "/consent/pathway/check/",
     "/consent/pathway/answers/{event_b}/",
 ]
@@ -557,10 +634,10 @@ def test_trainee_cannot_answer_on_the_pathway(client, others):
 
 @pytest.mark.parametrize("end", [_revoke, _expire], ids=["revoked", "expired"])
 def test_access_ended_mid_way_ends_the_patient_session(patient, access, built, end):
-    patient.get(lesson_url(built.lessons[0].slug))
+    read_lesson(patient, built.lessons[0].slug)
 
     end(access)
-    response = patient.get(lesson_url(built.lessons[1].slug))
+    response = patient.get(step_url(built.lessons[1].slug, 1))
 
     assert response.status_code == 403
     assert ACCESS_PROBLEM in response.content.decode()
@@ -579,7 +656,7 @@ def test_revoking_mid_check_stores_no_further_answer(reader, access):
     assert answer_events(access) == []
 
 
-@pytest.mark.parametrize("path", ["/consent/pathway/", "/consent/pathway/lessons/consent-lesson-1/"])
+@pytest.mark.parametrize("path", ["/consent/pathway/", "/consent/pathway/lessons/consent-lesson-1/1/"])
 def test_patient_pages_are_never_cached_on_a_shared_device(patient, path):
     response = patient.get(path)
 
@@ -603,7 +680,7 @@ def test_spanish_patient_sees_the_spanish_question_and_choices(client, built):
     access = enrol(built.pathway, language="es")
     client.get(link(access))
     for lesson in built.lessons:
-        client.get(lesson_url(lesson.slug))
+        read_lesson(client, lesson.slug)
 
     html = client.get(CHECK).content.decode()
 
@@ -620,6 +697,8 @@ def test_spanish_patient_sees_the_spanish_question_and_choices(client, built):
 CHECK_PAGE_BUDGET = 8
 ANSWER_BUDGET = 13
 FEEDBACK_PAGE_BUDGET = 8
+HOME_PAGE_BUDGET = 8
+STEP_PAGE_BUDGET = 10
 
 
 @pytest.fixture(params=[5, 40], ids=["5-questions", "40-questions"])
@@ -628,10 +707,20 @@ def sized_reader(request, client):
     access = enrol(built.pathway)
     client.get(link(access))
     for lesson in built.lessons:
-        client.get(lesson_url(lesson.slug))
+        read_lesson(client, lesson.slug)
     # Three answers given, some wrong: the timeline the pages read is not empty.
     answer_check(record_of(access), right=lambda ask: ask.slot.endswith(("0", "2", "4")), limit=3)
     return client, access
+
+
+def test_home_and_step_query_counts_do_not_grow_with_the_questions(sized_reader, django_assert_max_num_queries):
+    client, access = sized_reader
+    slug = record_of(access).content["lessons"][0]["slug"]
+
+    with django_assert_max_num_queries(HOME_PAGE_BUDGET):
+        assert client.get(HOME).status_code == 200
+    with django_assert_max_num_queries(STEP_PAGE_BUDGET):
+        assert client.get(step_url(slug, 1)).status_code == 200
 
 
 def test_check_page_query_count_does_not_grow_with_the_questions(sized_reader, django_assert_max_num_queries):
@@ -676,7 +765,7 @@ def test_kyphoplasty_pathway_can_be_finished_with_mastery_without_leaking_answer
     client.get(link(access), follow=True)  # lands on the pathway, which starts the record
     record = record_of(access)
     for lesson in record.content["lessons"]:
-        assert client.get(lesson_url(lesson["slug"])).status_code == 200
+        read_lesson(client, lesson["slug"], steps=len(core.lesson_steps(lesson)))
 
     asked = 0
     while (response := client.get(CHECK)).status_code == 200:
@@ -691,5 +780,97 @@ def test_kyphoplasty_pathway_can_be_finished_with_mastery_without_leaking_answer
 
     record = record_of(access)
     assert record.status == ConsentRecord.Status.MASTERY
-    assert asked == len({q["point"] or q["name"] for q in record.content["questions"]})
+    core_points = {q["point"] or q["name"] for q in record.content["questions"] if not q["practice"]}
+    assert asked == len(core_points) <= core.MAX_CORE_QUESTIONS
     assert 'id="pathway-done"' in client.get(HOME).content.decode()
+
+
+# The core path: time, optional parts, practice ---------------------------------------------------
+
+
+@pytest.fixture
+def with_extras():
+    """A pathway whose first lesson has an optional part after its first section, and a check
+    with one practice question (q3)."""
+    built = build_pathway(slug="extras", questions=4, critical=(0,))
+    LessonSection.objects.create(
+        lesson=built.lessons[0],
+        slug="more-1",
+        title="MORE-TITLE",
+        body="MORE-BODY: the long version.",
+        position=1,
+        optional=True,
+        translations={"es": {"title": "MAS-TITULO", "body": "MAS-CUERPO"}},
+    )
+    Question.objects.filter(pk=built.question(3).pk).update(practice=True)
+    return built
+
+
+def test_home_says_how_long_it_takes_and_how_many_questions_are_answered(client, with_extras):
+    access = enrol(with_extras.pathway)
+    client.get(link(access))
+    html = client.get(HOME).content.decode()
+
+    size = selectors.core_size(record_of(access).content)
+    assert f"About {size.minutes} minutes: 2 short lessons and 3 questions" in html
+    assert "0 of 3 answered" in html
+    assert "Start the first lesson" in html
+
+
+def test_an_optional_part_is_offered_on_its_step_and_noted_when_opened(client, with_extras):
+    access = enrol(with_extras.pathway)
+    client.get(link(access))
+    slug = with_extras.lessons[0].slug
+    more = reverse("quizzes:pathway_more", args=[slug, "more-1"])
+
+    step = client.get(step_url(slug, 1)).content.decode()
+    assert f'href="{more}"' in step
+    assert "MORE-BODY" not in step
+    assert "MORE-BODY" in client.get(more).content.decode()
+    client.get(more)
+
+    opened = RecordEvent.objects.filter(record__enrolment=access.enrolment, kind=RecordEvent.Kind.MORE_OPENED)
+    assert [(e.lesson, e.section) for e in opened] == [(slug, "more-1")]
+
+
+def test_optional_parts_and_practice_questions_never_count_towards_the_check(client, with_extras):
+    access = enrol(with_extras.pathway)
+    client.get(link(access))
+    for lesson in with_extras.lessons:
+        read_lesson(client, lesson.slug)
+    response = answer_through_pages(client, access, right=True)
+
+    assert response.url == DONE
+    asked = {e.question for e in answer_events(access)}
+    assert with_extras.question(3).name not in asked
+
+
+def test_an_unknown_or_required_section_is_not_an_optional_part(patient, built):
+    slug = built.lessons[0].slug
+    assert patient.get(reverse("quizzes:pathway_more", args=[slug, "part-1"])).status_code == 404
+    assert patient.get(reverse("quizzes:pathway_more", args=["not-mine", "more-1"])).status_code == 404
+
+
+def test_a_patient_cannot_open_the_optional_parts_of_another_pathway(patient, with_extras):
+    slug = with_extras.lessons[0].slug  # on another pathway than the patient's own
+
+    assert patient.get(reverse("quizzes:pathway_more", args=[slug, "more-1"])).status_code == 404
+    assert patient.get(step_url(slug, 1)).status_code == 404
+
+
+def test_a_practice_question_is_answered_and_explained_without_touching_the_record(client, with_extras):
+    access = enrol(with_extras.pathway)
+    client.get(link(access), follow=True)
+    record = record_of(access)
+    url = reverse("quizzes:pathway_practice", args=[1])
+    practice = selectors.practice_question(record=record, number=1)
+    right = shown_values(record, practice["ask"], chosen_for(record.content, practice["question"]["name"], right=True))
+
+    page = client.get(url).content.decode()
+    assert f"STEM-{with_extras.question(3).name}" in page
+    answered = client.post(url, {"ask": ask_token(record.pk, practice["ask"]), "choice": right}).content.decode()
+
+    assert "That is right." in answered
+    assert f"EXPLAIN-{with_extras.question(3).name}" in answered
+    assert answer_events(access) == []
+    assert client.get(reverse("quizzes:pathway_practice", args=[2])).status_code == 404
