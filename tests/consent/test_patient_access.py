@@ -24,6 +24,8 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 HOME = reverse("quizzes:pathway_home")
+# Signing in lands where the patient stopped; a new patient goes on to the pathway home.
+GO_ON = reverse("quizzes:pathway_resume")
 CODE = reverse("quizzes:consent_code")
 ACCESS_PROBLEM = "Please call or visit your clinic"
 NO_MATCH = "That code does not match. Check the letters and numbers and try again."
@@ -137,7 +139,7 @@ def test_a_typo_then_the_right_code_gets_in(client, access):
     response = type_code(client, access.code)
 
     assert response.status_code == 302
-    assert response.url == HOME
+    assert response.url == GO_ON
     assert signed_in_user_id(client) == str(access.enrolment.user.pk)
 
 
@@ -209,7 +211,7 @@ def test_a_link_opens_the_pathway_from_an_address_paused_by_wrong_codes(client, 
 
     response = client.get(link(access), follow=True)
 
-    assert response.redirect_chain == [(HOME, 302)]
+    assert response.redirect_chain == [(GO_ON, 302), (HOME, 302)]
     assert signed_in_user_id(client) == str(access.enrolment.user.pk)
 
 
