@@ -54,7 +54,8 @@ response "frequency"); the mean total of those who chose it is not in Moodle's r
 
 Modules: `inputs` (questions, attempt rows, grouping streamed responses), `accumulator` (the
 streaming pass), `moments` (counts to each question's moments), `summary` (moments to the
-reported statistics), `results` (the records), `flags` and `export` (JSON). Import from here.
+reported statistics), `results` (the records), `flags`, `export` (JSON) and `histogram`
+(attempt scores in bins, for the score chart). Import from here.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ from __future__ import annotations
 from quizzes.rules.item_stats.accumulator import ItemStatsAccumulator, item_stats
 from quizzes.rules.item_stats.export import to_json
 from quizzes.rules.item_stats.flags import Flag, FlagKind, FlagThresholds, item_flags
+from quizzes.rules.item_stats.histogram import ScoreBin, ScoreHistogram
 from quizzes.rules.item_stats.inputs import (
     AttemptRow,
     ChoiceInfo,
@@ -84,6 +86,8 @@ __all__ = [
     "QuestionInfo",
     "QuestionStats",
     "QuizStats",
+    "ScoreBin",
+    "ScoreHistogram",
     "attempts_from_responses",
     "item_flags",
     "item_stats",
