@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .analysis import views as analysis_views
 from .consent import patient_views, staff_views
 from .learning import views as learning_views
 from .selftest import views as selftest_views
@@ -35,4 +36,13 @@ urlpatterns = [
     path("staff/patients/<int:pk>/pdf/", staff_views.patient_pdf, name="patient_pdf"),
     path("staff/patients/<int:pk>/signoff/", staff_views.patient_signoff, name="patient_signoff"),
     path("staff/patients/<int:pk>/revoke/", staff_views.patient_revoke, name="patient_revoke"),
+    # Educators: item analysis and the consent check statistics
+    path("staff/quizzes/", analysis_views.quiz_stats_list, name="quiz_stats_list"),
+    path("staff/quizzes/<slug:slug>/statistics/", analysis_views.quiz_statistics, name="quiz_statistics"),
+    path(
+        "staff/quizzes/<slug:slug>/statistics/<slug:name>.svg",
+        analysis_views.quiz_statistics_chart,
+        name="quiz_statistics_chart",
+    ),
+    path("staff/pathways/<slug:slug>/check/", analysis_views.consent_check, name="consent_check_stats"),
 ]

@@ -40,11 +40,40 @@ FLAG_LABELS = {
 }
 
 
+# Flags where the item-writing check (check_questions, shown on the question's admin page)
+# often finds the cause: a cue to the answer, a weak or implausible distractor.
+_WRITING_FLAGS = {
+    FlagKind.TOO_EASY,
+    FlagKind.WEAK_DISCRIMINATION,
+    FlagKind.NEGATIVE_DISCRIMINATION,
+    FlagKind.NON_FUNCTIONING_DISTRACTOR,
+}
+
+
+@dataclass(frozen=True)
+class FlagView:
+    """A flag as the page shows it: what, how far past its threshold, and whether the
+    item-writing findings are worth a look."""
+
+    kind: str
+    label: str
+    value: float
+    threshold: float
+    choice_id: int | None
+    see_writing: bool
+
+    @classmethod
+    def of(cls, flag: Flag) -> FlagView:
+        return cls(
+            flag.kind.value, flag_label(flag), flag.value, flag.threshold, flag.choice_id, flag.kind in _WRITING_FLAGS
+        )
+
+
 @dataclass(frozen=True)
 class ChoiceRow:
     text: str
     stats: ChoiceStats
-    flags: list[Flag] = field(default_factory=list)
+    flags: list[FlagView] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -53,8 +82,12 @@ class QuestionRow:
     question: Question
     stats: QuestionStats
     edit_url: str
-    flags: list[Flag]
+    flags: list[FlagView]
     choices: list[ChoiceRow]
+
+    @property
+    def see_writing(self) -> bool:
+        return any(f.see_writing for f in self.flags)
 
 
 def flag_label(flag: Flag) -> str:
@@ -79,16 +112,17 @@ def question_rows(analysis: Analysis) -> list[QuestionRow]:
             ChoiceRow(
                 text=texts.get(c.choice_id, _("(a choice deleted since)")),
                 stats=c,
-                flags=[f for f in flags if f.choice_id == c.choice_id],
+                flags=[FlagView.of(f) for f in flags if f.choice_id == c.choice_id],
             )
             for c in stats.choices
         ]
-        rows.append(QuestionRow(number, question, stats, question_edit_url(question.id), flags, choices))
+        views = [FlagView.of(f) for f in flags]
+        rows.append(QuestionRow(number, question, stats, question_edit_url(question.id), views, choices))
     return rows
 
 
-def quiz_flags(analysis: Analysis) -> list[Flag]:
-    return [f for f in analysis.flags if f.question_id is None]
+def quiz_flags(analysis: Analysis) -> list[FlagView]:
+    return [FlagView.of(f) for f in analysis.flags if f.question_id is None]
 
 
 def as_json(analysis: Analysis) -> dict[str, Any]:
@@ -194,7 +228,7 @@ def as_table(analysis: Analysis) -> str:
         f"skewness {_cell(s.skewness)}  kurtosis {_cell(s.kurtosis)}  CIC {_cell(s.cic, '%')}  "
         f"error ratio {_cell(s.error_ratio, '%')}  standard error {_cell(s.standard_error, '%')}",
     ]
-    lines += [f"Quiz flag: {flag_label(f)} ({f.value:.2f}% < {f.threshold:g}%)" for f in quiz_flags(analysis)]
+    lines += [f"Quiz flag: {f.label} ({f.value:.2f}% < {f.threshold:g}%)" for f in quiz_flags(analysis)]
     lines.append(_line(("#", "question", "n", "facility", "sd", "guess", "int.w", "eff.w", "discr.", "d.eff", "flags")))
     for row in question_rows(analysis):
         q = row.stats
@@ -204,7 +238,7 @@ def as_table(analysis: Analysis) -> str:
             str(q.attempts),
             *(_cell(v) for v in (q.facility, q.sd, q.random_guess, q.intended_weight, q.effective_weight)),
             *(_cell(v) for v in (q.discrimination, q.discriminative_efficiency)),
-            ", ".join(flag_label(f) for f in row.flags),
+            ", ".join(f.label for f in row.flags),
         )
         lines.append(_line(cells))
     lines.append("All figures in percent except n, skewness and kurtosis; '-' where a statistic is undefined.")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 
 from django.conf import settings
@@ -24,7 +24,19 @@ from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Q
 from django.db.models.functions import Cast, RowNumber
 from django.shortcuts import get_object_or_404
 
-from ..models import Attempt, Choice, Pathway, Question, Quiz, Response, SelfTest, SelfTestItem
+from ..models import (
+    Attempt,
+    Choice,
+    ConsentRecord,
+    Language,
+    Pathway,
+    Question,
+    Quiz,
+    RecordEvent,
+    Response,
+    SelfTest,
+    SelfTestItem,
+)
 from ..rules.item_stats import (
     AttemptRow,
     ChoiceInfo,
@@ -193,3 +205,127 @@ def item_analysis(
         source=source,
         thresholds=limits,
     )
+
+
+# The patient consent check ----------------------------------------------------------------------
+
+
+@dataclass
+class PointCheck:
+    """One point of the check (its slot: the first question written for it), in one language."""
+
+    slot: str
+    point: str
+    stem: str
+    asked: int = 0  # records that answered it in round 1
+    wrong_first: int = 0
+    fixed: int = 0  # wrong first, then right on a later round (teach-back worked)
+    discussion: int = 0  # completed records where it ended as a discussion point
+
+    @property
+    def wrong_first_share(self) -> float | None:
+        return 100 * self.wrong_first / self.asked if self.asked else None
+
+    @property
+    def fixed_share(self) -> float | None:
+        return 100 * self.fixed / self.wrong_first if self.wrong_first else None
+
+
+@dataclass
+class QuestionCheck:
+    """One question of the check, in one language: first-round answers and re-asked answers."""
+
+    name: str
+    point: str
+    stem: str
+    first_asked: int = 0
+    first_wrong: int = 0
+    again_asked: int = 0  # asked in a later round (re-teaching: the same question or a sibling)
+    again_right: int = 0
+
+    @property
+    def first_wrong_share(self) -> float | None:
+        return 100 * self.first_wrong / self.first_asked if self.first_asked else None
+
+    @property
+    def again_right_share(self) -> float | None:
+        return 100 * self.again_right / self.again_asked if self.again_asked else None
+
+
+@dataclass
+class LanguageCheck:
+    language: str
+    label: str
+    records: int = 0
+    completed: int = 0
+    mastery: int = 0
+    points: list[PointCheck] = field(default_factory=list)
+    questions: list[QuestionCheck] = field(default_factory=list)
+
+
+def pathway_get(*, slug: str) -> Pathway:
+    return get_object_or_404(Pathway.objects.select_related("check_quiz"), slug=slug)
+
+
+def consent_check(*, pathway: Pathway) -> list[LanguageCheck]:
+    """Per language, per point and per question: wrong first time, fixed by teach-back, left for
+    discussion. Counts only; no patient is named. A fixed number of queries, all aggregates
+    except the discussion points, streamed one short row per completed record."""
+    questions = list(
+        Question.objects.filter(quiz_id=pathway.check_quiz_id)
+        .order_by("position", "id")
+        .values_list("name", "point", "stem")
+    )
+    first_of_point: dict[str, str] = {}
+    for name, point, _stem in questions:
+        first_of_point.setdefault(point or name, name)
+    slots = set(first_of_point.values())
+    checks = {code: LanguageCheck(code, str(label)) for code, label in Language.choices}
+    for check in checks.values():
+        check.points = [PointCheck(n, p, s) for n, p, s in questions if n in slots]
+        check.questions = [QuestionCheck(n, p, s) for n, p, s in questions]
+    points = {(c.language, p.slot): p for c in checks.values() for p in c.points}
+    by_name = {(c.language, q.name): q for c in checks.values() for q in c.questions}
+
+    records = ConsentRecord.objects.filter(enrolment__pathway=pathway)
+    statuses = records.values_list("language", "status").annotate(n=Count("id")).order_by()
+    for language, status, n in statuses:
+        check = checks.setdefault(language, LanguageCheck(language, language))
+        check.records += n
+        if status != ConsentRecord.Status.IN_PROGRESS:
+            check.completed += n
+        if status == ConsentRecord.Status.MASTERY:
+            check.mastery += n
+
+    answers = (
+        RecordEvent.objects.filter(kind=RecordEvent.Kind.ANSWER, record__enrolment__pathway=pathway)
+        .values_list("record__language", "slot", "question")
+        .annotate(
+            first_asked=Count("id", filter=Q(round=1)),
+            first_wrong=Count("id", filter=Q(round=1, correct=False)),
+            again_asked=Count("id", filter=Q(round__gt=1)),
+            again_right=Count("id", filter=Q(round__gt=1, correct=True)),
+        )
+        .order_by()
+    )
+    for language, slot, name, first_asked, first_wrong, again_asked, again_right in answers:
+        question = by_name.get((language, name))
+        if question is not None:
+            question.first_asked += first_asked
+            question.first_wrong += first_wrong
+            question.again_asked += again_asked
+            question.again_right += again_right
+        point = points.get((language, slot))
+        if point is not None:
+            point.asked += first_asked
+            point.wrong_first += first_wrong
+            # A slot is asked again only while wrong, so a right answer in a later round is a fix.
+            point.fixed += again_right
+
+    finished = records.filter(completed_at__isnull=False).values_list("language", "discussion_points")
+    for language, missed in finished.iterator(chunk_size=_CHUNK):
+        for slot in missed or ():
+            point = points.get((language, slot))
+            if point is not None:
+                point.discussion += 1
+    return [c for c in checks.values() if c.records]
