@@ -170,10 +170,7 @@ def attempt_rows(*, quiz: Quiz, question_ids: list[int], mode: str, source: str)
         raise ValueError(f"source must be one of {', '.join(SOURCES)}")
     parts: list[Iterable[AttemptRow]] = []
     if source in ("quiz", "all"):
-        if mode == "all":  # a join is cheaper than a subquery of every finished attempt
-            responses = Response.objects.filter(attempt__quiz=quiz, attempt__submitted_at__isnull=False)
-        else:
-            responses = Response.objects.filter(attempt__in=attempts_counted(quiz=quiz, mode=mode).values("id"))
+        responses = Response.objects.filter(attempt__in=attempts_counted(quiz=quiz, mode=mode).values("id"))
         parts.append(attempts_from_responses(_rows(responses, "attempt_id"), question_ids))
     if source in ("selftest", "all"):
         tests = selftests_counted(quiz=quiz, mode=mode).values("id")
