@@ -9,7 +9,7 @@ DEV_ENV ?= .env
 export PIP_CONSTRAINT := $(CURDIR)/build-constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help dev-env install install-dev run test test-quick lint format messages bench-page bench-save clean
+.PHONY: help dev-env install install-dev run test test-quick lint format messages bench-page bench-save bench-items clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ bench-page: install-dev  ## Quiz page throughput vs a bare Django view (gunicorn
 
 bench-save: install-dev  ## Self-test answer saving throughput vs a bare Django view (gunicorn + wrk)
 	$(BIN)/python benchmarks/answer_save.py
+
+bench-items: install-dev  ## Item analysis over 1,000,000 responses on SQLite (and PostgreSQL with BENCH_DATABASE_URL)
+	$(BIN)/python benchmarks/item_analysis.py
 
 clean:  ## Remove the virtualenv, the development .env, local database and collected static files
 	rm -rf $(VENV) .env db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

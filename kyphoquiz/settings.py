@@ -212,6 +212,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# ITEM ANALYSIS
+
+# Flag thresholds of the question statistics, in percent (quizzes/rules/item_stats/flags.py has
+# the defaults): e.g. KYPHOQUIZ_ITEM_FLAGS=too_easy_above=95,reliability_below=off
+KYPHOQUIZ_ITEM_FLAGS = env.dict("KYPHOQUIZ_ITEM_FLAGS", default={})
+
 # LOGGING
 
 LOGGING = {

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .analysis import views as analysis_views
 from .consent import patient_views, staff_views
 from .learning import views as learning_views
 from .selftest import views as selftest_views
@@ -45,4 +46,13 @@ urlpatterns = [
     path("staff/patients/<int:pk>/signoff/", staff_views.patient_signoff, name="patient_signoff"),
     path("staff/patients/<int:pk>/revoke/", staff_views.patient_revoke, name="patient_revoke"),
     path("staff/patients/<int:pk>/lift-lockout/", staff_views.patient_lockout_lift, name="patient_lockout_lift"),
+    # Educators: item analysis and the consent check statistics
+    path("staff/quizzes/", analysis_views.quiz_stats_list, name="quiz_stats_list"),
+    path("staff/quizzes/<slug:slug>/statistics/", analysis_views.quiz_statistics, name="quiz_statistics"),
+    path(
+        "staff/quizzes/<slug:slug>/statistics/<slug:name>.svg",
+        analysis_views.quiz_statistics_chart,
+        name="quiz_statistics_chart",
+    ),
+    path("staff/pathways/<slug:slug>/check/", analysis_views.consent_check, name="consent_check_stats"),
 ]

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .. import cache
+from .. import cache, roles
 from ..models import Attempt, Lesson, LessonProgress, Quiz, Response
 from ..prefetch import attach_prefetched
-from ..rules import grading
+from ..rules import grading, simulation
 from ..snapshots import choice_order, question_snapshot, snapshot_key
 from . import selectors
+
+UNUSABLE_PASSWORD = make_password(None)  # simulated learners never log in
 
 
 def lesson_record_view(*, user, lesson: Lesson) -> None:
@@ -131,3 +137,46 @@ def attempt_submit(*, attempt: Attempt, answers: Mapping[int, frozenset[int]]) -
     Response.objects.bulk_update(responses, ["chosen", "mark"])
     attempt.submitted_at, attempt.score, attempt.passed = submitted_at, grade.score, grade.passed
     return attempt
+
+
+def attempts_simulate(*, quiz: Quiz, learners: int, seed: int = 0) -> list[Attempt]:
+    """Fill `learners` finished attempts from an item response model (`rules/simulation.py`),
+    through `attempt_start` and `attempt_submit` as real learners' attempts are stored.
+
+    The simulated learners are trainees named `sim-<seed>-<n>` (made in bulk when missing; an
+    existing one takes another attempt). One seed gives the same abilities, question order,
+    choice order and answers on the same content every time.
+    """
+    rng = random.Random(seed)
+    questions = selectors.quiz_questions_for_snapshot(quiz=quiz)
+    models = {
+        q.id: simulation.item_model(q.kind, q.difficulty, [(c.id, c.fraction) for c in q.choices.all()], rng)
+        for q in questions
+    }
+    attempts = []
+    for user in _simulated_learners(learners=learners, seed=seed):
+        theta = rng.gauss(0.0, 1.0)
+        attempt = attempt_start(user=user, quiz=quiz, rng=rng)
+        answers = {}
+        for response in attempt.responses.all():
+            snap = response.snapshot
+            choices = [(c["id"], Decimal(c["fraction"])) for c in snap["choices"]]
+            model = models.get(snap["question_id"])
+            if model is not None:
+                answers[response.position] = simulation.answer(model, theta, snap["kind"], choices, rng)
+        attempts.append(attempt_submit(attempt=attempt, answers=answers))
+    return attempts
+
+
+def _simulated_learners(*, learners: int, seed: int) -> list:
+    User = get_user_model()
+    names = [f"sim-{seed}-{n:05d}" for n in range(1, learners + 1)]
+    existing = {u.username: u for u in User.objects.filter(username__in=names)}
+    missing = [User(username=name, password=UNUSABLE_PASSWORD) for name in names if name not in existing]
+    User.objects.bulk_create(missing)
+    users = {u.username: u for u in User.objects.filter(username__in=names)}
+    trainees = Group.objects.get(name=roles.TRAINEE)
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=u.pk, group_id=trainees.pk) for u in users.values()], ignore_conflicts=True
+    )
+    return [users[name] for name in names]

@@ -1,0 +1,80 @@
+"""Item analysis charts as SVG, drawn on the server with pygal (no JavaScript, no CDN).
+
+As in the self-test progress charts: the SVG is served from its own URL and shown with <img>
+under a strict Content Security Policy, and pygal's config <script> is removed. Each chart has
+the same figures in a table on the page, its text alternative.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pygal
+from pygal.style import Style
+
+from ..rules.item_stats import ScoreBin
+
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL)
+
+STYLE = Style(
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#212529",
+    foreground_strong="#212529",
+    foreground_subtle="#6c757d",
+    font_family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+    title_font_size=22,
+    label_font_size=17,
+    major_label_font_size=17,
+    legend_font_size=17,
+    value_font_size=16,
+    colors=("#0d6efd", "#dc3545", "#198754"),
+)
+
+
+def _config(**kwargs) -> pygal.Config:
+    return pygal.Config(
+        js=[],  # no tooltip script from a CDN
+        disable_xml_declaration=True,
+        style=STYLE,
+        width=800,
+        height=520,
+        show_legend=False,
+        **kwargs,
+    )
+
+
+def _svg(chart) -> str:
+    return _SCRIPT.sub("", chart.render(is_unicode=True))
+
+
+def scatter_svg(
+    *, title: str, x_title: str, y_title: str, points: Sequence[tuple[str, float, float]], empty: str
+) -> str:
+    """One dot per question: facility (x, 0-100) against discrimination (y, -100-100)."""
+    chart = pygal.XY(
+        _config(
+            title=title,
+            x_title=x_title,
+            y_title=y_title,
+            stroke=False,
+            dots_size=6,
+            range=(-100, 100),
+            xrange=(0, 100),
+            x_labels=[0, 20, 30, 50, 90, 100],
+            y_labels=[-100, -50, 0, 20, 50, 100],
+            no_data_text=empty,
+        )
+    )
+    chart.add("", [{"value": (x, y), "label": name} for name, x, y in points])
+    return _svg(chart)
+
+
+def histogram_svg(*, title: str, x_title: str, y_title: str, bins: Sequence[ScoreBin], empty: str) -> str:
+    """A bar per score band (0-10%, ..., 90-100%): how many attempts scored in it."""
+    chart = pygal.Bar(_config(title=title, x_title=x_title, y_title=y_title, print_values=True, no_data_text=empty))
+    chart.x_labels = [f"{b.low}-{b.high}" for b in bins]
+    if any(b.count for b in bins):
+        chart.add("", [b.count for b in bins])
+    return _svg(chart)

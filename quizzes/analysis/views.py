@@ -1,0 +1,84 @@
+"""Educators' statistics pages: the quiz list, a quiz's item analysis with its charts, and the
+patient consent check. Staff only, with the `view_question_stats` permission."""
+
+from csp.decorators import csp
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from ..roles import staff_only
+from . import charts, report, selectors
+from .forms import StatisticsOptionsForm
+
+stats_page = staff_only("quizzes.view_question_stats")
+
+
+@require_GET
+@stats_page
+def quiz_stats_list(request):
+    context = {"quizzes": selectors.quiz_list_for_stats(), "pathways": selectors.pathway_list()}
+    return render(request, "quizzes/analysis/quiz_stats_list.html", context)
+
+
+def _analysis(request, slug):
+    form = StatisticsOptionsForm(request.GET or None)
+    quiz = selectors.quiz_get_for_stats(slug=slug)
+    return form, selectors.item_analysis(quiz=quiz, **form.options())
+
+
+@require_GET
+@stats_page
+def quiz_statistics(request, slug):
+    form, analysis = _analysis(request, slug)
+    context = {
+        "form": form,
+        "analysis": analysis,
+        "s": analysis.stats.quiz,
+        "rows": report.question_rows(analysis),
+        "quiz_flags": report.quiz_flags(analysis),
+        "attempts_counted": report.ATTEMPTS_COUNTED[analysis.attempts_counted],
+        "source": report.SOURCES[analysis.source],
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "quizzes/analysis/quiz_statistics.html", context)
+
+
+@require_GET
+@stats_page
+# The SVG carries its own <style>; it is shown as an image, where no script ever runs.
+@csp({"default-src": ["'none'"], "style-src": ["'unsafe-inline'"]})
+def quiz_statistics_chart(request, slug, name):
+    if name not in ("facility-discrimination", "scores"):
+        raise Http404
+    _form, analysis = _analysis(request, slug)
+    if name == "scores":
+        svg = charts.histogram_svg(
+            title=_("Scores of the attempts counted"),
+            x_title=_("Score (%)"),
+            y_title=_("Attempts"),
+            bins=analysis.histogram,
+            empty=_("No attempts yet"),
+        )
+    else:
+        points = [
+            (q.name, q.facility, q.discrimination)
+            for q in analysis.stats.questions
+            if q.facility is not None and q.discrimination is not None
+        ]
+        svg = charts.scatter_svg(
+            title=_("Facility and discrimination of each question"),
+            x_title=_("Facility index (%)"),
+            y_title=_("Discrimination index (%)"),
+            points=points,
+            empty=_("Not enough attempts yet"),
+        )
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+@require_GET
+@stats_page
+def consent_check(request, slug):
+    pathway = selectors.pathway_get(slug=slug)
+    languages = selectors.consent_check(pathway=pathway)
+    return render(request, "quizzes/analysis/consent_check.html", {"pathway": pathway, "languages": languages})
