@@ -1,4 +1,4 @@
-"""Aiken reading (quizzes/exchange/aiken.py): Moodle's rules, the test corpus, errors at their lines."""
+"""Aiken reading (quizzes/authoring/formats/aiken.py): Moodle's rules, the test corpus, errors at their lines."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from quizzes.exchange import aiken
+from quizzes.authoring.formats import aiken
 
 CORPUS = Path(__file__).parent / "corpus" / "aiken"
 

@@ -1,4 +1,4 @@
-"""GIFT reading and writing (quizzes/exchange/gift.py): Moodle's rules, the test corpus, round trips.
+"""GIFT reading and writing (quizzes/authoring/formats/gift.py): Moodle's rules, the test corpus, round trips.
 
 Plain data in and out: no database. The seed bank is read with PyYAML straight from the content
 files, not through the app's loader.
@@ -15,11 +15,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizzes.exchange import gift
-from quizzes.exchange.common import php_trim
+from quizzes.authoring.formats import gift
+from quizzes.authoring.formats.common import php_trim
 
 CORPUS = Path(__file__).parent / "corpus" / "gift"
-SEED_QUIZZES = Path(__file__).resolve().parents[2] / "quizzes" / "content" / "quizzes"
+SEED_QUIZZES = Path(__file__).resolve().parents[3] / "quizzes" / "content" / "quizzes"
 
 
 def read(path: Path) -> str:
