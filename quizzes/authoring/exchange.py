@@ -1,14 +1,20 @@
-"""The JSON question exchange format (README, "Question exchange format"): to and from specs."""
+"""The question exchange format (README, "Question exchange format"): to and from specs.
+
+JSON is the format itself; GIFT and Aiken files are read by `formats/` into the same shape and
+come through the same checks here, so every format imports by one set of rules.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..models import Question, Quiz, Topic
 from ..rules import grading
+from .formats import aiken, gift
+from .formats.common import FormatWarning, SkippedQuestion
 from .specs import ContentError, QuestionSpec, _choice_specs, _require, allow_from_stored, question_spec_validate
 
 
@@ -119,3 +125,73 @@ def specs_keep_stored(*, quiz: Quiz, specs: list[QuestionSpec]) -> list[Question
             )
         completed.append(spec)
     return completed
+
+
+FILE_FORMATS = ("json", "gift", "aiken")
+_READERS = {"gift": gift.parse, "aiken": aiken.parse}
+
+
+@dataclass
+class FileRead:
+    """The questions of a file, checked and ready to import, with what its reader left out or noticed."""
+
+    specs: list[QuestionSpec]
+    skipped: list[SkippedQuestion] = field(default_factory=list)
+    warnings: list[FormatWarning] = field(default_factory=list)
+
+
+def questions_from_file(path: Path, file_format: str, *, strict: bool = False) -> FileRead:
+    """Every question of a JSON, GIFT or Aiken file as specs, or a ContentError listing every error.
+
+    JSON goes through `questions_from_exchange` as it always has. GIFT and Aiken are read by
+    `formats/`; each question then gets the JSON format's checks, and its topic (a GIFT
+    `$CATEGORY:`) must exist. Errors name the line of the file. With `strict`, a question of a
+    type the app does not support is an error instead of a skipped question.
+    """
+    if file_format == "json":
+        return FileRead(questions_from_exchange(exchange_file_read(path)))
+    reader = _READERS.get(file_format)
+    if reader is None:
+        raise ContentError(f"Unknown format {file_format!r}; the formats are: {', '.join(FILE_FORMATS)}.")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise ContentError(f"No file at {path}.") from None
+    except UnicodeDecodeError as exc:
+        raise ContentError(f"{path} is not UTF-8 text: {exc}") from None
+    result = reader(text, strict=strict)
+    errors = [(e.line, str(e)) for e in result.errors]
+    specs: list[tuple[int, QuestionSpec]] = []
+    for question, line in zip(result.questions, result.lines, strict=True):
+        try:
+            specs.append((line, question_spec_from_exchange(question, f"line {line}")))
+        except ContentError as exc:
+            errors.append((line, str(exc)))
+    known = set(Topic.objects.filter(slug__in={s.topic for _, s in specs if s.topic}).values_list("slug", flat=True))
+    for line, spec in specs:
+        if spec.topic and spec.topic not in known:
+            errors.append(
+                (
+                    line,
+                    f"line {line} ('{spec.name}'): unknown topic {spec.topic!r} (from the $CATEGORY: above it). "
+                    "Hint: use a topic's slug as the category's last part, or remove the $CATEGORY: line.",
+                )
+            )
+    if errors:
+        errors.sort(key=lambda e: e[0])
+        count = f"{len(errors)} error" + ("s" if len(errors) > 1 else "")
+        raise ContentError(f"{path.name} has {count}:\n" + "\n".join(f"  {message}" for _, message in errors))
+    return FileRead([spec for _, spec in specs], skipped=result.skipped, warnings=result.warnings)
+
+
+def questions_to_file(questions: list[Question], file_format: str) -> str:
+    """A quiz's questions as the text of a JSON or GIFT file (README, "Question exchange format")."""
+    exchanged = [question_to_exchange(q) for q in questions]
+    if file_format == "json":
+        return json.dumps(exchanged, indent=2, ensure_ascii=False) + "\n"
+    if file_format == "gift":
+        try:
+            return gift.dump(exchanged)
+        except ValueError as exc:
+            raise ContentError(str(exc)) from None
+    raise ContentError(f"Cannot export as {file_format!r}; the formats are: json, gift.")

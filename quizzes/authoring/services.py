@@ -225,15 +225,30 @@ def questions_upsert(*, quiz: Quiz, specs: Iterable[QuestionSpec]) -> SyncReport
     return report
 
 
+def _question_outcome(question: Question | None, spec: QuestionSpec) -> str:
+    """What `question_upsert` would do with `spec`, read without writing: created, updated or unchanged."""
+    if question is None:
+        return "created"
+    if question.content_hash == spec.content_hash():
+        return "updated" if question.item_check_allow != [asdict(a) for a in spec.allow] else "unchanged"
+    return "updated"
+
+
 @transaction.atomic
 def questions_import(
-    *, quiz_slug: str, specs: list[QuestionSpec], create: bool = False, allow_flaws: bool = False
+    *,
+    quiz_slug: str,
+    specs: list[QuestionSpec],
+    create: bool = False,
+    allow_flaws: bool = False,
+    dry_run: bool = False,
 ) -> SyncReport:
     """Add or update imported questions after the quiz's existing ones; all or nothing.
 
     With `create`, a missing quiz is created, unpublished. The item-writing check runs on the
     questions as they will be stored (keeping a stored question's exceptions) before anything
     is written: an error refuses the whole import with `FlawedQuestions`, unless `allow_flaws`.
+    With `dry_run` nothing is written: the report says what the import would create and update.
     """
     quiz = Quiz.objects.filter(slug=quiz_slug).first()
     if quiz is None and not create:
@@ -250,6 +265,13 @@ def questions_import(
     if item_check.has_errors() and not allow_flaws:
         raise FlawedQuestions(item_check)
     report = SyncReport(item_check=item_check)
+    if dry_run:
+        stored = {q.name: q for q in quiz.questions.filter(name__in=[s.name for s in specs])} if quiz.pk else {}
+        if quiz.pk is None:
+            report.created.append(f"quiz {quiz.slug}")
+        for spec in specs:
+            _record(report, f"question {quiz.slug}/{spec.name}", _question_outcome(stored.get(spec.name), spec))
+        return report
     if quiz.pk is None:
         quiz.save()
         report.created.append(f"quiz {quiz.slug}")

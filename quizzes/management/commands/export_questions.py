@@ -1,17 +1,19 @@
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes.authoring.exchange import question_to_exchange
+from quizzes.authoring.exchange import questions_to_file
+from quizzes.authoring.specs import ContentError
 from quizzes.models import Question, Quiz
 
 
 class Command(BaseCommand):
-    help = "Print a quiz's questions as JSON in the exchange format described in the README."
+    help = (
+        "Print a quiz's questions in the exchange format described in the README: JSON (default), "
+        "or GIFT, which Moodle and import_questions --format gift read back the same."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--quiz", required=True, metavar="SLUG", help="The quiz's slug.")
-        parser.add_argument("--format", default="json", choices=["json"], help="Output format (json).")
+        parser.add_argument("--format", default="json", choices=["json", "gift"], help="Output format: json or gift.")
 
     def handle(self, *args, **options):
         quiz = Quiz.objects.filter(slug=options["quiz"]).first()
@@ -20,4 +22,8 @@ class Command(BaseCommand):
         questions = (
             Question.objects.filter(quiz=quiz).select_related("topic").prefetch_related("choices").order_by("position")
         )
-        self.stdout.write(json.dumps([question_to_exchange(q) for q in questions], indent=2, ensure_ascii=False))
+        try:
+            text = questions_to_file(list(questions), options["format"])
+        except ContentError as exc:
+            raise CommandError(f"Cannot export {quiz.slug} as {options['format']}: {exc}") from None
+        self.stdout.write(text, ending="")
