@@ -43,7 +43,8 @@ def dev_env(tmp_path_factory):
 
 def manage(args: str, env: dict, folder: Path) -> subprocess.CompletedProcess:
     """Run from the repository's root, as the README says; a file a command writes goes to `folder`."""
-    args = args.replace("questions.json", shlex.quote(str(folder / "questions.json")))
+    for name in ("questions.json", "questions.gift"):
+        args = args.replace(name, shlex.quote(str(folder / name)))
     return subprocess.run(
         f"{shlex.quote(sys.executable)} manage.py {args}",
         shell=True,
@@ -75,8 +76,8 @@ def test_every_readme_command_runs_as_written_with_the_development_file(dev_env)
     for setup in ("migrate --no-input", "load_content"):  # what `make run` did first
         done = manage(setup, env, folder)
         assert done.returncode == 0, done.stderr
-    # The export that writes questions.json goes before the commands that read it.
-    for command in sorted(readme_commands(), key=lambda c: "> questions.json" not in c):
+    # The exports that write questions.json and questions.gift go before the commands that read them.
+    for command in sorted(readme_commands(), key=lambda c: "> questions." not in c):
         result = manage(command, env, folder)
         assert result.returncode == 0, f"manage.py {command}\n{result.stdout}\n{result.stderr}"
 
