@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 import pygal
+from django.utils.translation import gettext as _
 from pygal.style import Style
 
 from ..rules.item_stats import ScoreBin
@@ -78,3 +79,30 @@ def histogram_svg(*, title: str, x_title: str, y_title: str, bins: Sequence[Scor
     if any(b.count for b in bins):
         chart.add("", [b.count for b in bins])
     return _svg(chart)
+
+
+STATISTICS_CHARTS = ("facility-discrimination", "scores")
+
+
+def statistics_svg(name: str, analysis) -> str:
+    """One of the statistics page's charts (`STATISTICS_CHARTS`) for an analysis."""
+    if name == "scores":
+        return histogram_svg(
+            title=_("Scores of the attempts counted"),
+            x_title=_("Score (%)"),
+            y_title=_("Attempts"),
+            bins=analysis.histogram,
+            empty=_("No attempts yet"),
+        )
+    points = [
+        (q.name, q.facility, q.discrimination)
+        for q in analysis.stats.questions
+        if q.facility is not None and q.discrimination is not None
+    ]
+    return scatter_svg(
+        title=_("Facility and discrimination of each question"),
+        x_title=_("Facility index (%)"),
+        y_title=_("Discrimination index (%)"),
+        points=points,
+        empty=_("Not enough attempts yet"),
+    )

@@ -4,7 +4,6 @@ patient consent check. Staff only, with the `view_question_stats` permission."""
 from csp.decorators import csp
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ..roles import staff_only
@@ -49,30 +48,10 @@ def quiz_statistics(request, slug):
 # The SVG carries its own <style>; it is shown as an image, where no script ever runs.
 @csp({"default-src": ["'none'"], "style-src": ["'unsafe-inline'"]})
 def quiz_statistics_chart(request, slug, name):
-    if name not in ("facility-discrimination", "scores"):
+    if name not in charts.STATISTICS_CHARTS:
         raise Http404
     _form, analysis = _analysis(request, slug)
-    if name == "scores":
-        svg = charts.histogram_svg(
-            title=_("Scores of the attempts counted"),
-            x_title=_("Score (%)"),
-            y_title=_("Attempts"),
-            bins=analysis.histogram,
-            empty=_("No attempts yet"),
-        )
-    else:
-        points = [
-            (q.name, q.facility, q.discrimination)
-            for q in analysis.stats.questions
-            if q.facility is not None and q.discrimination is not None
-        ]
-        svg = charts.scatter_svg(
-            title=_("Facility and discrimination of each question"),
-            x_title=_("Facility index (%)"),
-            y_title=_("Discrimination index (%)"),
-            points=points,
-            empty=_("Not enough attempts yet"),
-        )
+    svg = charts.statistics_svg(name, analysis)
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 

@@ -91,11 +91,6 @@ class ConsentAnswerForm(forms.Form):
 MAX_EXPIRY_DAYS = 60
 
 
-def format_code(code: str) -> str:
-    """The short code as printed for the patient: two groups of four ("ABCD-EFGH")."""
-    return f"{code[:4]}-{code[4:]}"
-
-
 class EnrolmentForm(forms.Form):
     """What a clinician enters to enrol a patient; the enrolment itself is made by the service."""
 

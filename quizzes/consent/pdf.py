@@ -116,7 +116,7 @@ def record_pdf(enrolment: Enrolment) -> bytes:
     else:
         story += [_p("Content version (SHA-256)", h2), Paragraph(escape(record.content_hash), mono)]
 
-        story.append(_p("Lessons viewed", h2))
+        story.append(_p("Lessons read to the end", h2))
         if report.lessons_viewed:
             rows = [["Viewed at", "Lesson"]] + [
                 [_p(_when(r.at), small), _shown(r.text, r.text_en, small)] for r in report.lessons_viewed

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -153,6 +155,23 @@ def core_size(content: dict) -> core.CoreSize:
 def pathway_core_size(*, pathway: Pathway, language: str) -> core.CoreSize:
     """The core path of a pathway as a patient enrolled now in `language` would meet it."""
     return core_size(frozen.pathway_content(pathway=pathway_get_for_freezing(pk=pathway.pk), language=language))
+
+
+def access_sheet(*, issued, absolute_url) -> dict:
+    """What the printed access sheet shows, once: the link and code in clear, how long the
+    pathway takes in the patient's language, and how to reach the clinic. `absolute_url` turns
+    a path into the address the patient types (the request's `build_absolute_uri`)."""
+    enrolment = issued.enrolment
+    return {
+        "enrolment": enrolment,
+        "pathway_title": enrolment.pathway.title_in(enrolment.language),
+        "link": absolute_url(reverse("quizzes:consent_link", args=[issued.token])),
+        "code": Enrolment.format_code(issued.code),
+        "code_url": absolute_url(reverse("quizzes:consent_code")),
+        "size": pathway_core_size(pathway=enrolment.pathway, language=enrolment.language),
+        "clinic_name": settings.CLINIC_NAME,
+        "clinic_phone": settings.CLINIC_PHONE,
+    }
 
 
 @dataclass(frozen=True)

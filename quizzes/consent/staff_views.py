@@ -4,11 +4,9 @@ Every page needs a login and a permission from the clinician role. A logged-in u
 it (a trainee, a patient) gets 403; an anonymous visitor is sent to the login page.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,7 +16,7 @@ from django.views.generic import ListView
 from ..models import AuditLogEntry
 from ..roles import staff_only
 from . import record, selectors, services
-from .forms import EnrolmentForm, SignOffForm, format_code
+from .forms import EnrolmentForm, SignOffForm
 from .frozen import MissingTranslation
 from .pdf import record_pdf
 
@@ -62,18 +60,7 @@ def patient_new(request):
             )
         else:
             # Shown once, never stored in clear and never redirected to: a reload cannot show it again.
-            context = {
-                "enrolment": issued.enrolment,
-                "pathway_title": issued.enrolment.pathway.title_in(issued.enrolment.language),
-                "link": request.build_absolute_uri(reverse("quizzes:consent_link", args=[issued.token])),
-                "code": format_code(issued.code),
-                "code_url": request.build_absolute_uri(reverse("quizzes:consent_code")),
-                "size": selectors.pathway_core_size(
-                    pathway=issued.enrolment.pathway, language=issued.enrolment.language
-                ),
-                "clinic_name": settings.CLINIC_NAME,
-                "clinic_phone": settings.CLINIC_PHONE,
-            }
+            context = selectors.access_sheet(issued=issued, absolute_url=request.build_absolute_uri)
             return render(request, "quizzes/consent/staff/patient_enrolled.html", context)
     return render(request, "quizzes/consent/staff/patient_new.html", {"form": form})
 

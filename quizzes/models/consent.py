@@ -84,6 +84,11 @@ class Enrolment(models.Model):
     def get_absolute_url(self):
         return reverse("quizzes:patient_detail", args=[self.pk])
 
+    @staticmethod
+    def format_code(code: str) -> str:
+        """The short code as printed for the patient: two groups of four ("ABCD-EFGH")."""
+        return f"{code[:4]}-{code[4:]}"
+
     def access(self, now=None) -> str:
         """Whether the link and code still work: "open", "expired" or "revoked" (the one rule)."""
         if self.revoked_at is not None:

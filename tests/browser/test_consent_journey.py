@@ -438,7 +438,7 @@ def test_clinician_enrols_patient_learns_with_teach_back_and_clinician_signs_off
     items = timeline_items(page)
     expect(items).to_have_count(len(content["lessons"]) + slots + 1)
     for n, lesson in enumerate(content["lessons"]):
-        expect(items.nth(n)).to_contain_text(f"Viewed lesson “{lesson['title']}”")
+        expect(items.nth(n)).to_contain_text(f"Read lesson “{lesson['title']}”")
     missed_item = items.filter(has_text=f"Round 1: {norm(miss['stem'])}")
     expect(missed_item).to_have_count(1)
     expect(missed_item).to_contain_text("— wrong")
@@ -526,7 +526,7 @@ def test_spanish_patient_sees_spanish_on_every_page(
     # The clinician sees the Spanish texts the patient saw, and files them in the PDF.
     record_page(page, live_server, enrolment)
     expect(page.locator("h1 .badge")).to_have_text("Mastery reached")
-    expect(timeline_items(page).first).to_contain_text(f"Viewed lesson “{content['lessons'][0]['title']}”")
+    expect(timeline_items(page).first).to_contain_text(f"Read lesson “{content['lessons'][0]['title']}”")
     text = pdf_text(page, enrolment)
     for expected in ["Language Español", record.content_hash, *(lesson["title"] for lesson in content["lessons"])]:
         assert expected in text, f"{expected!r} not in the PDF text: {text[:3000]}"

@@ -397,7 +397,7 @@ def test_detail_counts_tries_per_question_and_marks_critical_ones(clinician_clie
 def test_detail_timeline_names_lessons_and_answers_with_chosen_text(clinician_client, pathway):
     record = completed_record(pathway, right=False)
     html = clinician_client.get(detail_url(record.enrolment)).content.decode()
-    assert "Viewed lesson “Lesson 1 about bones”" in html
+    assert "Read lesson “Lesson 1 about bones”" in html
     assert "Round 2:" in html
     assert "Check question 0 stem?" in html
     assert "Chose: Wrong A" in html

@@ -6,10 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.consent import services
-from quizzes.consent.forms import format_code
 from quizzes.consent.frozen import MissingTranslation
 from quizzes.consent.services import DEFAULT_EXPIRY_DAYS
-from quizzes.models import Language, Pathway
+from quizzes.models import Enrolment, Language, Pathway
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
@@ -64,7 +63,9 @@ class Command(BaseCommand):
         base_url = options["base_url"].rstrip("/")
         self.stdout.write(f"Enrolled {issued.enrolment.label} (id {issued.enrolment.pk}) on {pathway.title}.")
         self.stdout.write(f"Link:    {base_url}{reverse('quizzes:consent_link', args=[issued.token])}")
-        self.stdout.write(f"Code:    {format_code(issued.code)}  (at {base_url}{reverse('quizzes:consent_code')})")
+        self.stdout.write(
+            f"Code:    {Enrolment.format_code(issued.code)}  (at {base_url}{reverse('quizzes:consent_code')})"
+        )
         self.stdout.write(f"Expires: {timezone.localtime(issued.enrolment.expires_at):%Y-%m-%d %H:%M %Z}")
         self.stdout.write(self.style.WARNING("Shown once: they cannot be shown again."))
 
