@@ -64,8 +64,9 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.db import transaction
 
-from quizzes import roles, services
+from quizzes import roles
 from quizzes.models import Choice, Question, Quiz, SelfTest, Topic
+from quizzes.selftest import services
 
 with transaction.atomic():
     quiz = Quiz.objects.create(slug="bench-bank", title="Benchmark bank", audience="trainee", pass_mark=70)
