@@ -285,6 +285,11 @@ CONTENT = {
     "wrong": ("A metal plate", "Una placa de metal"),
     "wrong_feedback": ("No plate is used in this operation.", "En esta operación no se usa una placa."),
     "pathway_title": ("Getting ready for kyphoplasty", "Preparación para la cifoplastia"),
+    "more_title": ("How the cement sets", "Cómo se endurece el cemento"),
+    "more_body": ("The cement gets hard in a few minutes.", "El cemento se pone duro en unos minutos."),
+    "practice_stem": ("Does the cement stay soft?", "¿El cemento se queda blando?"),
+    "practice_right": ("No, it gets hard", "No, se pone duro"),
+    "practice_wrong": ("Yes, it stays soft", "Sí, se queda blando"),
 }
 
 
@@ -318,6 +323,15 @@ def built(db) -> Built:
         body=en("section_body"),
         translations={"es": {"title": es("section_title"), "body": es("section_body")}},
     )
+    LessonSection.objects.create(
+        lesson=lesson,
+        slug="how-it-sets",
+        position=1,
+        optional=True,
+        title=en("more_title"),
+        body=en("more_body"),
+        translations={"es": {"title": es("more_title"), "body": es("more_body")}},
+    )
     quiz = Quiz.objects.create(
         slug="i18n-check", title="Check", audience=Audience.PATIENT, translations={"es": {"title": "Preguntas"}}
     )
@@ -346,6 +360,24 @@ def built(db) -> Built:
         feedback=en("wrong_feedback"),
         translations={"es": {"text": es("wrong"), "feedback": es("wrong_feedback")}},
     )
+    practice = Question.objects.create(
+        quiz=quiz,
+        name="cement-sets",
+        position=1,
+        kind=Question.Kind.SINGLE,
+        stem=en("practice_stem"),
+        practice=True,
+        point="cement-sets",
+        translations={"es": {"stem": es("practice_stem")}},
+    )
+    for position, key, fraction in ((0, "practice_right", 1), (1, "practice_wrong", 0)):
+        Choice.objects.create(
+            question=practice,
+            position=position,
+            text=en(key),
+            fraction=fraction,
+            translations={"es": {"text": es(key)}},
+        )
     pathway = Pathway.objects.create(
         slug="i18n-pathway",
         title=en("pathway_title"),
@@ -404,9 +436,10 @@ def visible_text(html: str) -> str:
     return " ".join(" ".join(parser.parts).split())
 
 
-def _hidden_inputs(html: str) -> dict[str, str]:
-    """The hidden fields of the check form (whatever they are called)."""
-    form = re.search(r'<form[^>]*action="' + re.escape(reverse("quizzes:pathway_check")) + r'".*?</form>', html, re.S)
+def _hidden_inputs(html: str, action: str | None = None) -> dict[str, str]:
+    """The hidden fields of the check form, or of the form posting to `action` (whatever they are called)."""
+    action = action or reverse("quizzes:pathway_check")
+    form = re.search(r'<form[^>]*action="' + re.escape(action) + r'".*?</form>', html, re.S)
     assert form, "no check form on the page"
     fields = {}
     for tag in re.findall(r"<input\b[^>]*>", form.group(0)):
@@ -440,6 +473,7 @@ def walk_pathway(built: Built, language: str) -> list[Page]:
     pages.append(Page("pathway home, new", response.status_code, response.content.decode()))
 
     get("lesson", reverse("quizzes:pathway_lesson_step", args=[built.lesson.slug, 1]), patient)
+    get("more about this", reverse("quizzes:pathway_more", args=[built.lesson.slug, "how-it-sets"]), patient)
     get("pathway home, lessons read", home, patient)
     page = get("check, first round", check, patient)
     assert _choice_values(page.html) == {"1", "2"}
@@ -459,6 +493,15 @@ def walk_pathway(built: Built, language: str) -> list[Page]:
 
     get("pathway home, completed", home, patient)
     get("ending", reverse("quizzes:pathway_done"), patient)
+    practice = get("practice question", reverse("quizzes:pathway_practice", args=[1]), patient)
+    answer = patient.post(
+        reverse("quizzes:pathway_practice", args=[1]),
+        {
+            **_hidden_inputs(practice.html, reverse("quizzes:pathway_practice", args=[1])),
+            "choice": "1",
+        },  # right or wrong, the page answers at once
+    )
+    pages.append(Page("practice question, answered", answer.status_code, answer.content.decode()))
     assert patient.get(check).status_code == 302  # nothing more to ask
 
     visitor = Client()
@@ -491,6 +534,7 @@ EXPECTED = {
         "Start the first lesson",
     ],
     "lesson": ["Lesson %(lesson)s of %(lessons)s, part %(step)s of %(steps)s", "Go to the questions", "Listen"],
+    "more about this": ["More about this: %(title)s", "Back to the lesson", "Listen"],
     "pathway home, lessons read": ["Start the questions", "Questions about what you read"],
     "check, first round": ["Question %(number)s of %(total)s", "Choose one answer.", "Check my answer", "Listen"],
     "check, no answer chosen": ["Please choose an answer."],
@@ -521,6 +565,13 @@ EXPECTED = {
         "You can close this page now.",
         "Read the lessons again",
     ],
+    "practice question": [
+        "Extra practice",
+        "These questions are for practice only. You can skip them.",
+        "Choose one answer.",
+        "Check my answer",
+    ],
+    "practice question, answered": ["Extra practice", "Stop practising"],
     "code entry": ["Start your lessons", "Your clinic gave you a short code. Type it here to begin.", "Your code"],
     "code entry, empty code": ["Start your lessons"],
     "access problem": [
@@ -541,6 +592,8 @@ CONTENT_PAGES = {
     "feedback, wrong answer, round 1": ["stem", "wrong", "wrong_feedback", "explanation", "section_body"],
     "pathway home, completed": ["lesson_title", "stem"],
     "ending": ["stem"],
+    "more about this": ["lesson_title", "more_title", "more_body"],
+    "practice question": ["practice_stem", "practice_right", "practice_wrong"],
 }
 
 
