@@ -32,7 +32,7 @@ dev-env: $(DEV_ENV)  ## Write the development .env (kept if it exists)
 
 install: $(BIN)/.installed $(DEV_ENV)  ## Create .venv, install the runtime requirements, write a development .env
 
-install-dev: $(BIN)/.dev-installed  ## Also install the test and lint tools
+install-dev: install $(BIN)/.dev-installed  ## Also install the test and lint tools
 
 run: install  ## Migrate, load content, create demo accounts and serve on http://127.0.0.1:$(PORT)
 	$(BIN)/python manage.py migrate --no-input
