@@ -7,24 +7,15 @@ the same figures in a table on the page, its text alternative.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import pygal
 from django.utils.translation import gettext as _
-from pygal.style import Style
 
 from ..rules.item_stats import ScoreBin
+from ..svg_charts import chart_style, svg_without_script
 
-_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL)
-
-STYLE = Style(
-    background="#ffffff",
-    plot_background="#ffffff",
-    foreground="#212529",
-    foreground_strong="#212529",
-    foreground_subtle="#6c757d",
-    font_family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+STYLE = chart_style(
     title_font_size=22,
     label_font_size=17,
     major_label_font_size=17,
@@ -46,10 +37,6 @@ def _config(**kwargs) -> pygal.Config:
     )
 
 
-def _svg(chart) -> str:
-    return _SCRIPT.sub("", chart.render(is_unicode=True))
-
-
 def scatter_svg(
     *, title: str, x_title: str, y_title: str, points: Sequence[tuple[str, float, float]], empty: str
 ) -> str:
@@ -69,7 +56,7 @@ def scatter_svg(
         )
     )
     chart.add("", [{"value": (x, y), "label": name} for name, x, y in points])
-    return _svg(chart)
+    return svg_without_script(chart)
 
 
 def histogram_svg(*, title: str, x_title: str, y_title: str, bins: Sequence[ScoreBin], empty: str) -> str:
@@ -78,7 +65,7 @@ def histogram_svg(*, title: str, x_title: str, y_title: str, bins: Sequence[Scor
     chart.x_labels = [f"{b.low}-{b.high}" for b in bins]
     if any(b.count for b in bins):
         chart.add("", [b.count for b in bins])
-    return _svg(chart)
+    return svg_without_script(chart)
 
 
 STATISTICS_CHARTS = ("facility-discrimination", "scores")

@@ -1,29 +1,17 @@
-"""Progress charts as SVG, drawn on the server with pygal (no JavaScript, no CDN).
-
-The SVG is served from its own URL and shown with <img>: the page's Content Security Policy
-allows no inline script or style, and an SVG shown as an image runs no script at all. pygal
-always writes a small <script> with its config (for its optional tooltips, which we do not
-load): it is removed here, so the file holds only shapes and its own <style>.
-"""
+"""Progress charts as SVG, drawn on the server with pygal (no JavaScript, no CDN); served as
+images without pygal's script (see `quizzes/svg_charts.py`)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 
 import pygal
 from pygal.style import Style
 
-_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL)
+from ..svg_charts import chart_style, svg_without_script
 
-STYLE = Style(
-    background="#ffffff",
-    plot_background="#ffffff",
-    foreground="#212529",
-    foreground_strong="#212529",
-    foreground_subtle="#6c757d",
-    font_family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+STYLE = chart_style(
     # Large: the chart is scaled down to about half its width on a phone.
     title_font_size=24,
     label_font_size=19,
@@ -55,10 +43,6 @@ def _config(**kwargs) -> pygal.Config:
     return pygal.Config(**options)
 
 
-def _svg(chart) -> str:
-    return _SCRIPT.sub("", chart.render(is_unicode=True))
-
-
 def topic_scores_svg(*, title: str, weeks: Sequence[datetime], series: dict[str, list[float | None]]) -> str:
     """A line per topic: the score (0-100) in each week; None where the topic was not tested."""
     axes = {"range": (0, 100), "include_x_axis": True, "y_labels": [0, 25, 50, 75, 100]} if series else {}
@@ -76,7 +60,7 @@ def topic_scores_svg(*, title: str, weeks: Sequence[datetime], series: dict[str,
     chart.x_labels = [f"{w:%d %b}" for w in weeks]
     for name, values in series.items():
         chart.add(name, values)
-    return _svg(chart)
+    return svg_without_script(chart)
 
 
 def bank_coverage_svg(*, title: str, rows: Sequence[tuple[str, int, int]]) -> str:
@@ -99,4 +83,4 @@ def bank_coverage_svg(*, title: str, rows: Sequence[tuple[str, int, int]]) -> st
     chart.x_labels = [name for name, _seen, _total in rows]
     chart.add("Seen", [seen for _name, seen, _total in rows])
     chart.add("Not seen yet", [total - seen for _name, seen, total in rows])
-    return _svg(chart)
+    return svg_without_script(chart)
