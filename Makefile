@@ -5,11 +5,13 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # Development settings for every manage.py command typed by hand (git-ignored; never deployed).
 DEV_ENV ?= .env
+# `make serve`: production settings on this machine, over plain HTTP (no TLS proxy on loopback).
+SERVE_ENV := DJANGO_DEBUG=false DJANGO_HTTPS=false
 # XStatic-Bootstrap builds from source and needs an older setuptools (pkg_resources).
 export PIP_CONSTRAINT := $(CURDIR)/build-constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help dev-env install install-dev run test test-quick lint format messages bench-page bench-save bench-items clean
+.PHONY: help dev-env install install-dev run serve test test-quick lint format messages bench-page bench-save bench-items clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -39,6 +41,12 @@ run: install  ## Migrate, load content, create demo accounts and serve on http:/
 	$(BIN)/python manage.py load_content
 	$(BIN)/python manage.py demo_setup --base-url http://127.0.0.1:$(PORT)
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+serve: install  ## The production set-up on http://127.0.0.1:$(PORT): gunicorn (gunicorn.conf.py), debug off, WhiteNoise
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input -v 0
+	$(SERVE_ENV) $(BIN)/python manage.py load_content
+	exec env $(SERVE_ENV) $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
 test: install-dev  ## Run the whole suite (browser tests included when Chromium is found)
 	$(BIN)/python -m pytest -q

@@ -7,6 +7,7 @@ supplies a throwaway key instead, so the tests exercise the production defaults.
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
-os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
+# The test client and live_server speak plain HTTP (tests/test_deploy.py checks the HTTPS defaults).
+os.environ.setdefault("DJANGO_HTTPS", "false")
 # No development `.env`: the tests exercise the production defaults.
 os.environ.setdefault("DJANGO_ENV_FILE", "")

@@ -190,8 +190,19 @@ class SignOff(models.Model):
         return f"Signed off by {self.by} at {self.at:%Y-%m-%d %H:%M}"
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows are added, never changed or removed: bulk update and delete refuse too."""
+
+    def update(self, **kwargs):
+        raise PermissionError(f"{self.model.__name__} rows cannot be changed.")
+
+    def delete(self):
+        raise PermissionError(f"{self.model.__name__} rows cannot be deleted.")
+
+
 class AuditLogEntry(models.Model):
-    """Who looked at which patient record, and when."""
+    """Who looked at which patient record, and when. Append-only: no role, no admin page and
+    no code path can change or delete an entry (the admin is view-only; save and delete refuse)."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("Viewed record")
@@ -206,9 +217,19 @@ class AuditLogEntry(models.Model):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="audit_entries")
     action = models.CharField(max_length=10, choices=Action.choices)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name_plural = "audit log entries"
 
     def __str__(self):
         return f"{self.user} {self.action} {self.enrolment} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Audit log entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit log entries cannot be deleted.")

@@ -710,3 +710,41 @@ def test_audit_log_admin_is_read_only_and_filters_by_action(admin_client, clinic
 
 def test_clinicians_cannot_read_the_audit_log_in_the_admin(clinician):
     assert not clinician.has_perm("quizzes.view_auditlogentry")
+
+
+def test_no_code_path_changes_or_deletes_an_audit_entry(clinician_client, pathway):
+    enrolment = enrol(pathway, label="Kept").enrolment
+    clinician_client.get(detail_url(enrolment))
+    entry = AuditLogEntry.objects.get(action=AuditLogEntry.Action.VIEW)
+    entry.action = AuditLogEntry.Action.PDF
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+    with pytest.raises(PermissionError):
+        AuditLogEntry.objects.filter(pk=entry.pk).update(action="pdf")
+    with pytest.raises(PermissionError):
+        AuditLogEntry.objects.all().delete()
+    entry.refresh_from_db()
+    assert entry.action == AuditLogEntry.Action.VIEW
+
+
+@pytest.mark.parametrize("role", ["superuser", roles.EDUCATOR, roles.CLINICIAN, roles.TRAINEE])
+def test_no_role_can_change_or_delete_an_audit_entry_in_the_admin(role, clinician_client, pathway):
+    enrolment = enrol(pathway, label="Kept").enrolment
+    clinician_client.get(detail_url(enrolment))
+    entry = AuditLogEntry.objects.get()
+    if role == "superuser":
+        user = UserFactory(username="root", role="none", is_staff=True, is_superuser=True)
+    else:
+        user = UserFactory(username=f"a-{role}", role=role)
+    client = Client()
+    client.force_login(user)
+    change = reverse("admin:quizzes_auditlogentry_change", args=[entry.pk])
+    delete = reverse("admin:quizzes_auditlogentry_delete", args=[entry.pk])
+    changelist = reverse("admin:quizzes_auditlogentry_changelist")
+    client.post(change, {"action": "pdf", "user": entry.user_id, "enrolment": enrolment.pk})
+    assert client.post(delete, {"post": "yes"}).status_code in (302, 403)
+    client.post(changelist, {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"})
+    entry.refresh_from_db()
+    assert entry.action == AuditLogEntry.Action.VIEW
