@@ -118,7 +118,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # CACHE_URL at Redis (redis://127.0.0.1:6379/1) to share the cache between workers.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kyphoquiz")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "kyphoquiz.redis_cache.RedisCache"  # reuses its Redis client
+    # Survives Redis being away (every call then misses) and reuses its Redis client.
+    CACHES["default"]["BACKEND"] = "kyphoquiz.redis_cache.RedisCache"
+    # A Redis that has gone must cost a page a fraction of a second, not a hung worker.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.25),
+            "socket_timeout": env.float("CACHE_TIMEOUT", default=0.5),
+        }
+    )
 # Each worker's own memory, in front of the default cache, for small values that never change
 # once written (a self-test's answer sheet): read without a round trip to Redis.
 CACHES["local"] = {
