@@ -144,7 +144,7 @@ def test_without_redis_pages_work_nobody_is_signed_out_and_answers_are_kept(serv
 def test_what_went_stale_while_redis_hung_is_emptied_before_it_is_read(server, learner):
     """A Redis that hangs (not restarted: it keeps its data) misses this worker's deletes;
     the first call that reaches it again empties the cache before reading."""
-    user, client = learner
+    _user, client = learner
     quiz = QuizFactory(questions=2)
     open_attempt(client, quiz)
     stale = {key for key in server.client().keys("*") if b"quizpage" in key}
