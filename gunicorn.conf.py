@@ -1,7 +1,8 @@
 """gunicorn settings for KyphoQuiz (`make serve`, and production behind a TLS proxy).
 
 Every value can be changed from the environment without editing this file:
-GUNICORN_BIND, GUNICORN_WORKERS, GUNICORN_TIMEOUT, GUNICORN_FORWARDED_ALLOW_IPS.
+GUNICORN_BIND, GUNICORN_WORKERS, GUNICORN_TIMEOUT, GUNICORN_FORWARDED_ALLOW_IPS, and
+GUNICORN_ACCESSLOG (a file, "-" for standard output, the default, or empty for none).
 """
 
 import os
@@ -20,5 +21,5 @@ max_requests = 5000
 max_requests_jitter = 500
 # Only the proxy in front may say a request came over HTTPS (X-Forwarded-Proto).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = "-"
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"

@@ -152,6 +152,7 @@ def environment(tmp: Path) -> dict[str, str]:
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_DEBUG": "false",
             "DJANGO_HTTPS": "false",  # plain HTTP on loopback, no TLS proxy in front
+            "GUNICORN_ACCESSLOG": "",  # gunicorn.conf.py is read too; a line per request would be measured
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             # BENCH_DATABASE_URL (an empty database) measures on PostgreSQL instead of SQLite.
             "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite3'}",
