@@ -43,6 +43,7 @@ def url_of(name: str) -> str:
 def fingerprint(name: str) -> dict[str, list]:
     """Each table's row count and the md5 of its rows, in primary-key order."""
     import psycopg
+    from psycopg import sql
 
     tables = {}
     with psycopg.connect(url_of(name)) as conn:
@@ -50,9 +51,8 @@ def fingerprint(name: str) -> dict[str, list]:
             row[0] for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
         ]
         for table in names:
-            count, digest = conn.execute(
-                f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM \"{table}\" t"
-            ).fetchone()
+            query = sql.SQL("SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {} t")
+            count, digest = conn.execute(query.format(sql.Identifier(table))).fetchone()
             tables[table] = [count, digest]
     return tables
 
