@@ -11,7 +11,7 @@ SERVE_ENV := DJANGO_DEBUG=false DJANGO_HTTPS=false
 export PIP_CONSTRAINT := $(CURDIR)/build-constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help dev-env install install-dev run serve test test-quick lint format messages bench-page bench-save bench-items check-servers check-backup clean
+.PHONY: help dev-env install install-dev run serve test test-quick lint format messages bench-page bench-save bench-items check-servers check-backup audit clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -81,6 +81,10 @@ check-servers: install-dev  ## Two gunicorn servers, one PostgreSQL, one Redis: 
 
 check-backup: install-dev  ## pg_dump and pg_restore as README "Deploy" says, every table compared, the restored site served
 	$(BIN)/python benchmarks/backup_restore.py
+
+audit: install-dev  ## pip-audit the pinned requirements (fails on a known vulnerability not accepted in audit-accepted.txt)
+	$(BIN)/pip-audit --requirement requirements.txt --no-deps --disable-pip --strict --progress-spinner off \
+		$$(grep -Eo '^[A-Za-z]+-[A-Za-z0-9-]+' audit-accepted.txt | sed 's/^/--ignore-vuln /')
 
 clean:  ## Remove the virtualenv, the development .env, local database and collected static files
 	rm -rf $(VENV) .env db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles
