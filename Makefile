@@ -11,7 +11,7 @@ SERVE_ENV := DJANGO_DEBUG=false DJANGO_HTTPS=false
 export PIP_CONSTRAINT := $(CURDIR)/build-constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help dev-env install install-dev run serve test test-quick lint format messages bench-page bench-save bench-items check-servers check-backup audit clean
+.PHONY: help dev-env install install-dev run serve test test-quick lint format messages bench bench-stampede bench-page bench-save bench-items check-servers check-backup audit clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -66,6 +66,12 @@ format: install-dev  ## Fix what ruff can fix and format the code
 messages: install-dev  ## Refresh locale/es from the code and compile it (needs GNU gettext)
 	DJANGO_DEBUG=true $(BIN)/python manage.py makemessages -l es --ignore=.venv --ignore=staticfiles --ignore=tests --no-obsolete --no-location
 	DJANGO_DEBUG=true $(BIN)/python manage.py compilemessages -l es --ignore=.venv
+
+bench: install-dev  ## 50 learners for 60 s with locust: quizzes and self-tests, stored = acknowledged (BENCH_DATABASE_URL for PostgreSQL)
+	$(BIN)/python benchmarks/load.py load
+
+bench-stampede: install-dev  ## 1,000 signed-in learners open the same quiz within 10 s, and sign-in throughput
+	$(BIN)/python benchmarks/load.py stampede
 
 bench-page: install-dev  ## Quiz page throughput vs a bare Django view (gunicorn + wrk)
 	$(BIN)/python benchmarks/quiz_page.py
