@@ -18,11 +18,12 @@ import os
 import re
 import urllib.parse
 from itertools import count
+from pathlib import Path
 
 from locust import FastHttpUser, constant, events, task
 from locust.exception import StopUser
 
-PEOPLE = json.loads(open(os.environ["BENCH_PEOPLE"]).read()) if os.environ.get("BENCH_PEOPLE") else {}
+PEOPLE = json.loads(Path(os.environ["BENCH_PEOPLE"]).read_text()) if os.environ.get("BENCH_PEOPLE") else {}
 SLUG = PEOPLE.get("quiz", "")
 SCENARIO = os.environ.get("BENCH_SCENARIO", "load")
 _next_person = count()
