@@ -76,7 +76,7 @@ django.setup()
 from quizzes.models import Attempt, Response, SelfTestItem
 
 acks = [json.loads(line) for line in open(sys.argv[1])]
-attempts = [a for ack in acks for a in ack["attempts"]]
+attempts = sorted({a for ack in acks for a in ack["attempts"]})
 tests = [t for ack in acks for t in ack["tests"]]
 submitted = sys.argv[2] == "submitted"
 stored = Attempt.objects.filter(pk__in=attempts, **({"submitted_at__isnull": False} if submitted else {}))
@@ -95,22 +95,27 @@ wrk.headers["Cookie"] = "%(cookie)s"
 """ + harness.LUA_STATS.replace("%", "%%")
 
 
-def locust(env, base: str, tmp: Path, *, scenario: str, users: int, rate: float, seconds: int) -> dict:
-    """Run locust headless; per request name: count, failures, p50 and p95 (ms)."""
-    prefix = tmp / f"locust-{scenario}"
+def locust_start(env, base: str, tmp: Path, *, scenario: str, users: int, rate: float, seconds: int):
+    """Start locust headless in the background (wait for it with locust_results)."""
     args = [
         sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless", "--only-summary",
         "-u", str(users), "-r", str(rate), "-t", f"{seconds}s", "--stop-timeout", "30",
-        "--host", base, "--csv", str(prefix), "--loglevel", "WARNING",
+        "--host", base, "--csv", str(tmp / f"locust-{scenario}"), "--loglevel", "WARNING",
     ]  # fmt: skip
     locust_env = {**env, "BENCH_SCENARIO": scenario, "BENCH_PEOPLE": str(tmp / "people.json"),
                   "BENCH_ACKS": str(tmp / f"acks-{scenario}.jsonl")}  # fmt: skip
-    result = subprocess.run(args, env=locust_env, capture_output=True, text=True, timeout=seconds + 300, check=False)
+    return subprocess.Popen(args, env=locust_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def locust_results(process, tmp: Path, *, scenario: str, seconds: int) -> dict:
+    """Wait for locust; per request name (and "Aggregated"): count, failures, req/s, p50, p95 (ms)."""
+    prefix = tmp / f"locust-{scenario}"
+    out, err = process.communicate(timeout=seconds + 300)
     if os.environ.get("BENCH_DEBUG"):
-        _log(result.stdout[-3000:])
+        _log(out[-3000:])
     stats_file = Path(f"{prefix}_stats.csv")
     if not stats_file.exists():
-        raise BenchError(f"locust wrote no statistics (exit {result.returncode}):\n{result.stderr[-3000:]}")
+        raise BenchError(f"locust wrote no statistics (exit {process.returncode}):\n{err[-3000:]}")
     steps = {}
     with stats_file.open() as rows:
         for row in csv.DictReader(rows):
@@ -127,6 +132,26 @@ def locust(env, base: str, tmp: Path, *, scenario: str, users: int, rate: float,
             for row in csv.DictReader(rows):
                 _log(f"errors: {row['Occurrences']} x {row['Method']} {row['Name']}: {row['Error'][:200]}")
     return steps
+
+
+def prepare(env, tmp: Path, users: int) -> None:
+    """The database, the content and `users` (+1 spare) signed-in trainees in people.json."""
+    harness.prepare_database(env)
+    harness.run([sys.executable, "manage.py", "load_content"], env, "load_content")
+    people = [sys.executable, "-c", PEOPLE_SCRIPT, str(users + 1), str(tmp / "people.json"), QUIZ]
+    harness.run(people, env, "people")
+
+
+def stored_vs_acknowledged(env, tmp: Path, *, scenario: str = "load") -> tuple[dict, bool]:
+    """What the server acknowledged and what the database holds; True if anything was lost."""
+    acks = tmp / f"acks-{scenario}.jsonl"
+    which = "submitted" if scenario == "load" else "opened"
+    out = harness.run([sys.executable, "-c", STORED_SCRIPT, str(acks), which], env, "reading the database")
+    stored = json.loads(out.splitlines()[-1])
+    lost = any(
+        stored[f"{what}_stored"] != stored[f"{what}_acknowledged"] for what in ("attempts", "answers", "selftest_saves")
+    )
+    return stored, lost
 
 
 def sign_in_rate(base: str, env, tmp: Path) -> dict:
@@ -170,11 +195,7 @@ def main() -> int:
     server, env = None, {}
     try:
         env = harness.environment(tmp)
-        harness.prepare_database(env)
-        harness.run([sys.executable, "manage.py", "load_content"], env, "load_content")
-        harness.run(
-            [sys.executable, "-c", PEOPLE_SCRIPT, str(users + 1), str(tmp / "people.json"), QUIZ], env, "people"
-        )
+        prepare(env, tmp, users)
         port = harness.free_port()
         base = f"http://{harness.HOST}:{port}"
         log_path = tmp / "gunicorn.log"
@@ -185,15 +206,10 @@ def main() -> int:
             f"{options.scenario}: {users} learners against {base} ({harness.WORKERS} workers, {harness.cache_name(env)})"
         )
 
-        steps = locust(env, base, tmp, scenario=options.scenario, users=users, rate=rate, seconds=seconds)
+        process = locust_start(env, base, tmp, scenario=options.scenario, users=users, rate=rate, seconds=seconds)
+        steps = locust_results(process, tmp, scenario=options.scenario, seconds=seconds)
         harness.check_alive(server, log_path)
-        acks = tmp / f"acks-{options.scenario}.jsonl"
-        stored = json.loads(
-            harness.run(
-                [sys.executable, "-c", STORED_SCRIPT, str(acks), "submitted" if options.scenario == "load" else "opened"],
-                env, "reading the database",
-            ).splitlines()[-1]
-        )  # fmt: skip
+        stored, lost = stored_vs_acknowledged(env, tmp, scenario=options.scenario)
         total = steps.pop("Aggregated", {})
         result = {
             "benchmark": f"bench-{options.scenario}" if options.scenario == "stampede" else "bench",
@@ -225,11 +241,6 @@ def main() -> int:
         else:
             result |= sign_in_rate(base, env, tmp)
         print(json.dumps(result), flush=True)
-        lost = (
-            stored["attempts_stored"] != stored["attempts_acknowledged"]
-            or stored["answers_stored"] != stored["answers_acknowledged"]
-            or stored["selftest_saves_stored"] != stored["selftest_saves_acknowledged"]
-        )
         return 1 if lost or total.get("errors") else 0
     except (BenchError, OSError) as error:  # OSError: a request that timed out
         _log(f"FAIL {error!r}")
