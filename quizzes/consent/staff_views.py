@@ -18,7 +18,6 @@ from ..roles import staff_only
 from . import record, selectors, services
 from .forms import EnrolmentForm, SignOffForm
 from .frozen import MissingTranslation
-from .pdf import record_pdf
 
 
 @method_decorator([never_cache, staff_only("quizzes.review_patient")], name="dispatch")
@@ -87,6 +86,9 @@ def patient_detail(request, pk):
 def patient_pdf(request, pk):
     enrolment = selectors.enrolment_get_for_staff(pk=pk)
     services.audit_record(user=request.user, enrolment=enrolment, action=AuditLogEntry.Action.PDF)
+    # WeasyPrint takes about half a second to import: only a process that serves a PDF pays it.
+    from .pdf import record_pdf
+
     response = HttpResponse(record_pdf(enrolment), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="consent-record-{enrolment.pk}.pdf"'
     return response

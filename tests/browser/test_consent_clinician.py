@@ -1,7 +1,8 @@
 """A record every clinician can read, in real Chromium: a Spanish-speaking patient finishes the
 check with one point still missed; an English-speaking clinician logs in, lands on the patients
-awaiting sign-off, reads that point in English on the record page and in the PDF, and signs off
-from the top of the page without opening the timeline.
+awaiting sign-off, reads that point in English on the record page and in the PDF (in Spanish,
+the patient's language, with the English under each text), and signs off from the top of the
+page without opening the timeline.
 
 The pathway is a small one built with the ORM (two lessons, three questions, in English and
 Spanish). Answers are picked from the record's frozen content by the stem on the page.
@@ -121,11 +122,12 @@ def test_spanish_patient_misses_a_point_and_an_english_clinician_reads_it_in_eng
     timeline.locator("summary").click()
     expect(timeline.locator("li").filter(has_text=f"English: {ENGLISH_STEM}").first).to_be_visible()
 
+    # The PDF is in the patient's language (Spanish labels), the English under each text.
     text = pdf_text(page, enrolment)
-    discussion_text = text.split("Discussion points", 1)[1].split("Sign-off", 1)[0]
+    discussion_text = text.split("Temas para conversar", 1)[1].split("Firma", 1)[0]
     assert SPANISH_STEM in discussion_text, text[:3000]
-    assert f"English: {ENGLISH_STEM}" in discussion_text, text[:3000]
-    assert re.search(r"Clinician's signature .*Patient's signature", text), text[-1000:]
+    assert f"En inglés: {ENGLISH_STEM}" in discussion_text, text[:3000]
+    assert re.search(r"Firma del profesional de salud .*Firma del paciente", text), text[-1000:]
 
     page.get_by_label("Note (optional)").fill("Went over the risk of cement leaking.")
     button.click()

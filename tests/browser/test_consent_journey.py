@@ -33,6 +33,7 @@ from quizzes.rules import teachback
 
 PASSWORD = "Vertebra-Cement-2026!"
 TIMEOUT_MS = 5_000
+PDF_TIMEOUT_MS = 20_000
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 
 CHECK_URL = re.compile(r"/consent/pathway/check/$")
@@ -191,8 +192,10 @@ def timeline_items(page: Page):
 
 
 def pdf_text(page: Page, enrolment: Enrolment) -> str:
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download PDF summary").click()
+    # Longer than a page: the first PDF a server process makes also imports WeasyPrint and loads
+    # its fonts (about a second here, more when the machine is busy).
+    with page.expect_download(timeout=PDF_TIMEOUT_MS) as download_info:
+        page.get_by_role("link", name="Download PDF summary").click(timeout=PDF_TIMEOUT_MS)
     download = download_info.value
     assert download.suggested_filename == f"consent-record-{enrolment.pk}.pdf"
     path = download.path()
@@ -523,12 +526,19 @@ def test_spanish_patient_sees_spanish_on_every_page(
     assert len(seen_pages) == 1 + steps + len(asked) + wrong + 1
     record = assert_record_in_db(enrolment, content, miss, again, "es")
 
-    # The clinician sees the Spanish texts the patient saw, and files them in the PDF.
+    # The clinician sees the Spanish texts the patient saw, and files them in the PDF, which is
+    # in the patient's language.
     record_page(page, live_server, enrolment)
     expect(page.locator("h1 .badge")).to_have_text("Mastery reached")
     expect(timeline_items(page).first).to_contain_text(f"Read lesson “{content['lessons'][0]['title']}”")
     text = pdf_text(page, enrolment)
-    for expected in ["Language Español", record.content_hash, *(lesson["title"] for lesson in content["lessons"])]:
+    for expected in [
+        "Registro de la educación para el consentimiento",
+        "Idioma Español",
+        "Estado Dominio alcanzado",
+        record.content_hash,
+        *(lesson["title"] for lesson in content["lessons"]),
+    ]:
         assert expected in text, f"{expected!r} not in the PDF text: {text[:3000]}"
 
 

@@ -140,18 +140,18 @@ def test_a_record_frozen_before_the_twin_still_shows_what_the_patient_saw(clinic
     assert "English:" not in html
     text = pdf_text(clinician_client, record)
     assert SPANISH_STEM in text
-    assert "English:" not in text
+    assert "En inglés:" not in text
 
 
 def test_pdf_of_a_spanish_record_shows_the_english_of_each_question_and_discussion_point(clinician_client, built):
     record = missing_one_point(built.pathway)
-    text = pdf_text(clinician_client, record)
-    discussion = text.split("Discussion points", 1)[1].split("Sign-off", 1)[0]
+    text = pdf_text(clinician_client, record)  # in the patient's language, Spanish labels included
+    discussion = text.split("Temas para conversar", 1)[1].split("Firma", 1)[0]
     assert SPANISH_STEM in discussion
-    assert f"English: {ENGLISH_STEM}" in discussion
-    questions = text.split("Comprehension check", 1)[1].split("Discussion points", 1)[0]
-    assert questions.count("English: STEM-consent-q") == 3
-    assert "English: Lesson 2 about your spine" in text
+    assert f"En inglés: {ENGLISH_STEM}" in discussion
+    questions = text.split("Prueba de comprensión", 1)[1].split("Temas para conversar", 1)[0]
+    assert questions.count("En inglés: STEM-consent-q") == 3
+    assert "En inglés: Lesson 2 about your spine" in text
 
 
 def test_spanish_record_page_query_count_is_flat(clinician_client, django_assert_max_num_queries):
@@ -308,13 +308,13 @@ def test_pdf_shows_times_in_the_clinics_zone_with_its_name(clinician_client, bui
     local = timezone.localtime(record.completed_at, ZoneInfo("America/New_York"))
     offset = local.strftime("%z")
     text = pdf_text(clinician_client, record)
-    assert f"Completed {local:%Y-%m-%d %H:%M} {local.tzname()} (UTC{offset[:3]}:{offset[3:]})" in text
-    assert "Times in America/New_York" in text
+    assert f"Terminado {local:%Y-%m-%d %H:%M} {local.tzname()} (UTC{offset[:3]}:{offset[3:]})" in text
+    assert "Zona horaria America/New_York" in text
 
 
 def test_pdf_has_lines_for_the_clinicians_and_the_patients_signature(clinician_client, built):
     record = missing_one_point(built.pathway)
     text = pdf_text(clinician_client, record)
-    signatures = text.split("Signatures", 1)[1]
-    assert "Clinician's signature" in signatures
-    assert "Patient's signature" in signatures
+    signatures = text.split("Firmas", 1)[1]
+    assert "Firma del profesional de salud" in signatures
+    assert "Firma del paciente" in signatures
