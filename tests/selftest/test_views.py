@@ -212,7 +212,7 @@ def test_choices_are_shown_in_the_stored_order(auth_client, user, topics):
     test = new_test(user, topics, count=3, rng=random.Random(7))
     item = first_item(test)
     page = auth_client.get(take_url(test, 1)).content.decode()
-    positions = [page.index(f">{c['text']}</label>") for c in item.snapshot["choices"]]
+    positions = [page.index(f">{c['text']}</span></label>") for c in item.snapshot["choices"]]
     assert positions == sorted(positions)
 
 
