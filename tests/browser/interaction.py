@@ -139,20 +139,20 @@ TARGETS_JS = """(min) => {
     const style = getComputedStyle(el);
     return box.width > 1 && box.height > 1 && style.visibility !== "hidden" && !el.closest("[hidden]");
   };
-  const block = (el) => {
-    let node = el.parentElement;
+  // The block whose lines an inline element sits in.
+  const blockOf = (node) => {
     while (node && getComputedStyle(node).display.startsWith("inline")) node = node.parentElement;
     return node;
   };
+  // Words on the same lines as the link: text in the same block, outside every target.
   const inRunningText = (el) => {
     if (el.tagName !== "A" || getComputedStyle(el).display !== "inline") return false;
-    const container = block(el);
+    const container = blockOf(el.parentElement);
     const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
     let words = "";
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (!node.parentElement.closest(CONTROLS) || !container.contains(node.parentElement.closest(CONTROLS))) {
-        words += node.textContent;
-      }
+      const parent = node.parentElement;
+      if (blockOf(parent) === container && !parent.closest(CONTROLS)) words += node.textContent;
     }
     return /[\\p{L}\\p{N}]/u.test(words);
   };
