@@ -20,8 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ..roles import learner_required
-from ..snapshots import review_filter
 from ..rules import spaced, taking
+from ..snapshots import review_filter
 from . import answers, charts, progress, selectors, services
 from .forms import SelfTestAnswerForm, SelfTestBuilderForm
 from .services import DeadlinePassed, SelfTestError
