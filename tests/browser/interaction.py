@@ -1,12 +1,9 @@
 """What the keyboard, target-size and long-quiz browser tests share: moving with the keyboard,
-reading where focus is and how its ring looks, measuring targets, and a small trainee bank."""
+reading where focus is and how its ring looks, and measuring targets."""
 
 import re
-from decimal import Decimal
 
 from playwright.sync_api import Page
-
-from quizzes.models import Audience, Choice, Lesson, LessonSection, Question, Quiz, Topic
 
 # WCAG 2.2: 2.4.11/1.4.11 ask 3:1 for a focus indicator against what is next to it.
 MIN_RING_CONTRAST = 3.0
@@ -178,34 +175,3 @@ TARGETS_JS = """(min) => {
 def undersized_targets(page: Page, minimum: int) -> dict:
     """{"small": targets under `minimum` px either way, "exempt": inline links in running text}."""
     return page.evaluate(TARGETS_JS, minimum)
-
-
-def make_bank(*, questions: int = 3) -> Topic:
-    """A published trainee quiz of `questions` questions under one topic, for self-tests. Each
-    question has one right choice, "Right answer N", and two wrong ones."""
-    quiz = Quiz.objects.create(slug="kb-bank", title="Keyboard bank", audience=Audience.TRAINEE, pass_mark=70)
-    lesson = Lesson.objects.create(slug="kb-lesson", title="Cement basics", audience=Audience.TRAINEE)
-    section = LessonSection.objects.create(
-        lesson=lesson, slug="basics", title="Basics", body="Cement augmentation of a fracture.", position=1
-    )
-    topic = Topic.objects.create(slug="cement", title="Cement")
-    for n in range(1, questions + 1):
-        question = Question.objects.create(
-            quiz=quiz,
-            name=f"kb-{n}",
-            position=n,
-            stem=f"Cement question {n}: which statement is true?",
-            explanation=f"Because of cement fact {n}.",
-            topic=topic,
-            section=section,
-        )
-        Choice.objects.bulk_create(
-            Choice(
-                question=question,
-                position=i,
-                text=f"Right answer {n}" if i == 1 else f"Wrong answer {n}.{i}",
-                fraction=Decimal(1 if i == 1 else 0),
-            )
-            for i in range(1, 4)
-        )
-    return topic

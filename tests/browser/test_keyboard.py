@@ -14,8 +14,9 @@ from quizzes import roles
 from quizzes.models import Attempt, SelfTest
 from quizzes.selftest import services as selftest_services
 from tests.browser.conftest import QUESTIONS
-from tests.browser.interaction import active, assert_card_ring, choose_radio, focused_matches, make_bank, tab_to
+from tests.browser.interaction import active, assert_card_ring, choose_radio, focused_matches, tab_to
 from tests.consent.factories import build_pathway, enrol
+from tests.selftest.helpers import make_bank
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 
@@ -59,7 +60,7 @@ def test_quiz_done_with_the_keyboard_alone(patient_quiz, learner, log_in, live_s
 
 @pytest.fixture
 def tutor_test(transactional_db, learner):
-    topic = make_bank(questions=3)
+    (topic,), _ = make_bank(topics=1, per_topic=3)
     return selftest_services.selftest_create(
         user=learner, topics=[topic], pool=SelfTest.Pool.ALL, count=3, mode=SelfTest.Mode.TUTOR
     )
@@ -80,8 +81,7 @@ def feedback_focused(page: Page, outcome: str) -> None:
 def answer_and_check(page: Page, n: int) -> None:
     """From the question heading: Tab to the answers, arrow to the right one, Tab to Check."""
     page.keyboard.press("Tab")
-    stem_number = re.search(r"Cement question (\d+)", page.locator("#question-heading").inner_text()).group(1)
-    choose_radio(page, f"Right answer {stem_number}")
+    choose_radio(page, "Right")
     assert_card_ring(page)
     tab_to(page, "#check-answer")
     page.keyboard.press("Enter")

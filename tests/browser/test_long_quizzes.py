@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from quizzes.models import SelfTest
 from quizzes.selftest import services as selftest_services
-from tests.browser.interaction import make_bank
+from tests.selftest.helpers import make_bank
 
 # Reduced motion: Bootstrap then scrolls at once instead of smoothly, so positions can be read.
 SMALL = {"viewport": {"width": 390, "height": 600}, "reduced_motion": "reduce"}
@@ -57,7 +57,7 @@ def test_answered_bar_counts_stays_in_view_and_jumps(patient_quiz, learner, log_
 
 @pytest.fixture
 def timed_test(transactional_db, learner):
-    topic = make_bank(questions=3)
+    (topic,), _ = make_bank(topics=1, per_topic=3)
     return selftest_services.selftest_create(
         user=learner, topics=[topic], pool=SelfTest.Pool.ALL, count=3, mode=SelfTest.Mode.TIMED
     )

@@ -12,8 +12,9 @@ from quizzes import roles
 from quizzes.learning import services as learning_services
 from quizzes.models import ConsentRecord, SelfTest
 from quizzes.selftest import services as selftest_services
-from tests.browser.interaction import make_bank, undersized_targets
+from tests.browser.interaction import undersized_targets
 from tests.consent.factories import answer_check, build_pathway, enrol
+from tests.selftest.helpers import make_bank
 
 PATIENT_MIN = 44
 TRAINEE_MIN = 24
@@ -106,7 +107,7 @@ def trainee_work(patient_quiz, learner):
     attempt = learning_services.attempt_get_or_start(user=learner, quiz=patient_quiz)
     answers = {r.position: frozenset({r.snapshot["choices"][0]["id"]}) for r in attempt.responses.all()}
     attempt = learning_services.attempt_submit(attempt=attempt, answers=answers)
-    topic = make_bank(questions=3)
+    (topic,), _ = make_bank(topics=1, per_topic=3)
     create = selftest_services.selftest_create
     finished = create(user=learner, topics=[topic], pool=SelfTest.Pool.ALL, count=3, mode=SelfTest.Mode.TUTOR)
     selftest_services.selftest_finish(user=learner, test_id=finished.pk)
@@ -146,7 +147,8 @@ def test_trainee_pages_have_targets_of_24_px(size, trainee_work, learner, log_in
 def test_builder_topic_boxes_are_at_least_24_px(trainee_work, learner, log_in, live_server, page: Page):
     log_in(page.context, learner)
     page.goto(f"{live_server.url}/selftest/new/")
-    box = page.get_by_label("Cement (3)").bounding_box()
+    topic = trainee_work["timed"].topics.get()
+    box = page.get_by_label(f"{topic.title} (3)").bounding_box()
     assert box["width"] >= TRAINEE_MIN and box["height"] >= TRAINEE_MIN, box
 
 
