@@ -104,3 +104,15 @@ def answer_review(
         "outcome": grading.outcome(mark, picked) if mark is not None else None,
         "choices": [{**c, "chosen": c["id"] in picked, "correct": c["id"] in correct} for c in snapshot["choices"]],
     }
+
+
+def review_filter(rows: Sequence[dict], *, missed_only: bool) -> dict:
+    """A review's rows, all of them or only those missed (anything short of fully correct),
+    with how many there are of each, for the "only the questions I missed" switch."""
+    missed = [r for r in rows if r["outcome"] != grading.Outcome.CORRECT]
+    return {
+        "rows": missed if missed_only else list(rows),
+        "missed_only": missed_only,
+        "all": len(rows),
+        "missed": len(missed),
+    }

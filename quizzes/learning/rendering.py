@@ -90,7 +90,7 @@ def quiz_page(request, *, quiz: Quiz, attempt: Attempt) -> HttpResponse:
     Only the CSRF token differs between two loads of the same page; it is put in on the way
     out. A page with a message to show is neither served from nor stored in the cache.
     """
-    context = {"quiz": quiz, "attempt": attempt, "unanswered": 0}
+    context = {"quiz": quiz, "attempt": attempt, "unanswered": 0, "answered": 0, "first_unanswered": 1}
     if len(get_messages(request)):
         context["blocks"], context["total"] = _blocks(attempt)
         return render(request, PAGE_TEMPLATE, context)
@@ -121,6 +121,7 @@ def quiz_page_with_answers(request, *, quiz: Quiz, attempt: Attempt, form, unans
     """The quiz page again after a POST, keeping what the learner ticked and showing each error
     by its question (never cached: it holds the learner's own ticks)."""
     responses = list(attempt.responses.all())
+    selected = form.selected()
     errors = {
         r.position: form.errors[form.field_name(r.position)]
         for r in responses
@@ -130,8 +131,10 @@ def quiz_page_with_answers(request, *, quiz: Quiz, attempt: Attempt, form, unans
         "quiz": quiz,
         "attempt": attempt,
         "form": form,
-        "blocks": question_blocks(responses, selected=form.selected(), errors=errors),
+        "blocks": question_blocks(responses, selected=selected, errors=errors),
         "total": len(responses),
         "unanswered": unanswered,
+        "answered": sum(1 for r in responses if selected.get(r.position)),
+        "first_unanswered": next((r.position for r in responses if not selected.get(r.position)), None),
     }
     return render(request, PAGE_TEMPLATE, context, status=status)

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
 from ..roles import learner_required
+from ..snapshots import review_filter
 from . import rendering, selectors, services
 from .forms import QuizAnswerForm
 
@@ -68,8 +69,9 @@ def attempt_result(request, pk):
     attempt = selectors.attempt_get_for_user(pk=pk, user=request.user)
     if not attempt.is_submitted:
         return redirect(attempt.quiz)
-    review = selectors.attempt_review(attempt=attempt)
-    return render(request, "quizzes/learning/attempt_result.html", {"attempt": attempt, "review": review})
+    shown = review_filter(selectors.attempt_review(attempt=attempt), missed_only=request.GET.get("show") == "missed")
+    context = {"attempt": attempt, "review": shown["rows"], "filter": shown}
+    return render(request, "quizzes/learning/attempt_result.html", context)
 
 
 class MyResultsView(ListView):

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..roles import learner_required
 from ..rules import spaced, taking
+from ..snapshots import review_filter
 from . import answers, charts, progress, selectors, services
 from .forms import SelfTestAnswerForm, SelfTestBuilderForm
 from .services import DeadlinePassed, SelfTestError
@@ -168,7 +169,9 @@ def selftest_review(request, pk):
     if not test.is_finished and not services.selftest_finish_if_expired(user=request.user, test=test):
         messages.info(request, _("Finish the test to see the answers and explanations."))
         return redirect(_take_url(test))
-    return render(request, "quizzes/selftest/selftest_review.html", selectors.review_page(test=test))
+    context = selectors.review_page(test=test)
+    shown = review_filter(context["rows"], missed_only=request.GET.get("show") == "missed")
+    return render(request, "quizzes/selftest/selftest_review.html", {**context, "rows": shown["rows"], "filter": shown})
 
 
 # Progress and spaced review ---------------------------------------------------------------------

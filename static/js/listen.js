@@ -26,8 +26,9 @@
     // Stem, then each choice on its own, so the listener hears where one ends.
     var parts = [];
     target.querySelectorAll("h1, h2, h3, legend, p, li, .choice-text").forEach(function (node) {
-      // Read the innermost blocks only (a list item holding paragraphs is read through them).
-      if (node.querySelector("p, li, .choice-text")) {
+      // Read the innermost blocks only (a list item holding paragraphs, or a legend holding the
+      // question's heading, is read through them).
+      if (node.querySelector("h1, h2, h3, p, li, .choice-text")) {
         return;
       }
       var text = node.textContent.replace(/\s+/g, " ").trim();

@@ -1,5 +1,6 @@
-// Progress indicator and a warning before submitting with unanswered questions.
-// The page works without this script: the server shows the same warning.
+// Progress indicator ("n of N answered"), the jumps to the first unanswered question and to
+// Submit, and a warning before submitting with unanswered questions. The page works without
+// this script: the server shows the same count and warning, and the jumps are plain links.
 (function () {
   "use strict";
   var form = document.getElementById("quiz-form");
@@ -12,12 +13,38 @@
   var warning = document.getElementById("unanswered-warning");
   var warningText = document.getElementById("unanswered-text");
 
-  function unansweredCount() {
-    var missing = 0;
-    questions.forEach(function (q) {
-      if (!q.querySelector("input:checked")) missing += 1;
+  var jumpUnanswered = document.getElementById("jump-unanswered");
+  var jumpSubmit = document.getElementById("jump-submit");
+
+  function unanswered() {
+    return Array.prototype.filter.call(questions, function (q) {
+      return !q.querySelector("input:checked");
     });
-    return missing;
+  }
+
+  function unansweredCount() {
+    return unanswered().length;
+  }
+
+  // A jump moves focus too, so the next key press acts there (not back at the top).
+  function jumpTo(event, section, focusable) {
+    if (!section || !focusable) return;
+    event.preventDefault();
+    section.scrollIntoView({ block: "start" });
+    focusable.focus({ preventScroll: true });
+  }
+
+  if (jumpUnanswered) {
+    jumpUnanswered.addEventListener("click", function (event) {
+      var first = unanswered()[0];
+      jumpTo(event, first, first && first.querySelector("input"));
+    });
+  }
+  if (jumpSubmit) {
+    jumpSubmit.addEventListener("click", function (event) {
+      var submit = document.getElementById("submit-quiz");
+      jumpTo(event, submit, submit);
+    });
   }
 
   function update() {
@@ -27,7 +54,12 @@
     progress.setAttribute("aria-valuenow", String(answered));
     progressText.textContent = form.dataset.progressText
       .replace("ANSWERED", answered).replace("TOTAL", total);
-    if (!unansweredCount()) warning.classList.add("d-none");
+    var first = unanswered()[0];
+    if (jumpUnanswered) {
+      jumpUnanswered.classList.toggle("d-none", !first);
+      if (first) jumpUnanswered.setAttribute("href", "#" + first.id);
+    }
+    if (!first) warning.classList.add("d-none");
   }
 
   form.addEventListener("change", update);

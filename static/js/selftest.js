@@ -91,18 +91,57 @@
     });
   }
 
+  // Says "less than 5 minutes left" and "less than 1 minute left" once each, through a polite
+  // live region (a screen reader would otherwise hear nothing until time is up, or every second).
+  // What was said is kept for the tab's session, so moving to the next question does not repeat it.
+  function timerAnnouncer(timer) {
+    var region = document.getElementById("timer-announce");
+    var key = "kq-timer-said-" + timer.dataset.test;
+    var said;
+    try {
+      said = window.sessionStorage.getItem(key) || "";
+    } catch (e) {
+      said = "";
+    }
+    var marks = [
+      { seconds: 60, id: "1", text: timer.dataset.oneText },
+      { seconds: 300, id: "5", text: timer.dataset.fiveText },
+    ];
+    return function (left) {
+      if (!region || left <= 0) return;
+      for (var i = 0; i < marks.length; i++) {
+        var mark = marks[i];
+        if (left <= mark.seconds) {
+          if (said.indexOf(mark.id) === -1) {
+            // Anything already passed counts as said: only the latest news is spoken.
+            for (var j = i; j < marks.length; j++) said += marks[j].id;
+            region.textContent = mark.text;
+            try {
+              window.sessionStorage.setItem(key, said);
+            } catch (e) {
+              // Private windows may refuse storage; the announcement was still made.
+            }
+          }
+          return;
+        }
+      }
+    };
+  }
+
   // Countdown (display only).
   var timer = document.getElementById("timer");
   if (timer) {
     var end = Date.now() + Number(timer.dataset.remaining) * 1000;
     var grace = Number(timer.dataset.grace || 5);
     var finished = false;
+    var announce = timerAnnouncer(timer);
     var tick = function () {
       var left = Math.max(0, Math.round((end - Date.now()) / 1000));
       var minutes = Math.floor(left / 60);
       var seconds = left % 60;
       timer.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
       if (left <= 60) timer.classList.add("text-danger");
+      announce(left);
       if (left === 0 && !finished) {
         finished = true;
         say(timer.dataset.expiredText, true);

@@ -178,6 +178,44 @@ def test_unanswered_questions_get_a_warning_before_submitting(auth_client):
     assert attempt.score == Decimal("33.33")
 
 
+def test_answered_bar_counts_and_points_to_the_first_unanswered_without_javascript(auth_client):
+    quiz = QuizFactory(questions=3)
+    page, attempt = open_attempt(auth_client, quiz)
+    assert "0 of 3 answered" in page.content.decode()
+    assert 'id="jump-unanswered" href="#question-1"' in page.content.decode()
+    assert 'id="jump-submit" href="#submit-quiz"' in page.content.decode()
+    rows = list(Response.objects.filter(attempt=attempt).order_by("position"))
+    data = {"attempt": attempt.pk, "q1": choice_value(rows[0], "Right"), "q3": choice_value(rows[2], "Right")}
+    html = auth_client.post(take_url(quiz), data).content.decode()
+    assert "2 of 3 answered" in html
+    assert 'id="jump-unanswered" href="#question-2"' in html
+
+
+def test_result_can_show_only_the_questions_missed(auth_client):
+    quiz = QuizFactory(questions=3)
+    _, attempt = open_attempt(auth_client, quiz)
+    rows = list(Response.objects.filter(attempt=attempt).order_by("position"))
+    data = all_right(attempt) | {"q2": [choice_value(rows[1], "Wrong B")]}
+    result = auth_client.post(take_url(quiz), data)["Location"]
+
+    everything = auth_client.get(result).content.decode()
+    assert everything.count('class="card mb-3 review-item"') == 3
+    assert "All questions (3)" in everything and "Only the questions I missed (1)" in everything
+    missed = auth_client.get(f"{result}?show=missed").content.decode()
+    assert missed.count('class="card mb-3 review-item"') == 1
+    assert 'id="review-2"' in missed and 'id="review-1"' not in missed
+    assert 'aria-current="page" href="?show=missed#answers"' in missed
+
+
+def test_missed_only_result_of_a_perfect_attempt_says_none_were_missed(auth_client):
+    quiz = QuizFactory(questions=2)
+    _, attempt = open_attempt(auth_client, quiz)
+    result = auth_client.post(take_url(quiz), all_right(attempt))["Location"]
+    html = auth_client.get(f"{result}?show=missed").content.decode()
+    assert 'class="card mb-3 review-item"' not in html
+    assert "You missed none" in html
+
+
 @pytest.mark.parametrize("bad", ["not-a-number", "", "1.5", "-1"])
 def test_non_integer_choice_is_a_clear_error_not_a_500(auth_client, bad):
     quiz = QuizFactory(questions=1)

@@ -212,7 +212,7 @@ def test_choices_are_shown_in_the_stored_order(auth_client, user, topics):
     test = new_test(user, topics, count=3, rng=random.Random(7))
     item = first_item(test)
     page = auth_client.get(take_url(test, 1)).content.decode()
-    positions = [page.index(f">{c['text']}</label>") for c in item.snapshot["choices"]]
+    positions = [page.index(f">{c['text']}</span></label>") for c in item.snapshot["choices"]]
     assert positions == sorted(positions)
 
 
@@ -419,6 +419,19 @@ def test_review_shows_what_was_seen_chosen_and_right(auth_client, user, topics):
     assert item.question.section.get_absolute_url() in section
     assert "flagged" in section
     assert "Your score: 0%" in page
+
+
+def test_review_can_show_only_the_questions_missed(auth_client, user, topics):
+    test = new_test(user, topics, count=3, mode=SelfTest.Mode.TIMED)
+    for item in test.items.order_by("position"):
+        right = next(c["id"] for c in item.snapshot["choices"] if Decimal(c["fraction"]) == 1)
+        answer(user, test, item.position, [wrong_id(item)] if item.position == 2 else [right])
+    services.selftest_finish(user=user, test_id=test.pk)
+    url = reverse("quizzes:selftest_review", args=[test.pk])
+    assert auth_client.get(url).content.decode().count('class="card mb-3 review-item"') == 3
+    missed = auth_client.get(f"{url}?show=missed").content.decode()
+    assert missed.count('class="card mb-3 review-item"') == 1
+    assert 'id="review-2"' in missed and "Only the questions I missed (1)" in missed
 
 
 def test_review_of_an_open_test_sends_back_to_it(auth_client, user, topics):
