@@ -238,7 +238,5 @@ def error_page(request, *, status: int, **context):
 
 def locked_out(request, original_response=None, credentials=None):
     """django-axes' answer to too many wrong tries: patients get their own plain page."""
-    template = (
-        "quizzes/consent/locked_out.html" if in_pathway(request.path) else "registration/locked_out.html"
-    )
+    template = "quizzes/consent/locked_out.html" if in_pathway(request.path) else "registration/locked_out.html"
     return render(request, template, {"minutes": services.code_pause_minutes()}, status=429)

@@ -9,6 +9,7 @@ function that raises while the page is visited, to see the 500 page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -301,3 +302,37 @@ PAGES: list[AxePage] = [
     *CLINICIAN,
     *EDUCATOR,
 ]
+
+# URL patterns with no row, and why (tests/test_axe_coverage.py) ---------------------------------
+
+EXEMPT = {
+    "healthz": "JSON for load balancers and monitoring, not a page",
+    "quizzes:progress_chart": "an SVG image inside the progress page, which is checked",
+    "quizzes:quiz_statistics_chart": "an SVG image inside the quiz statistics page, which is checked",
+    "quizzes:patient_pdf": "a PDF download, not a web page",
+    "quizzes:patient_signoff": "POST only: redirects to the record page, which is checked",
+    "quizzes:patient_lockout_lift": "POST only: redirects to the record page, which is checked",
+    "admin:logout": "POST only: redirects to the home page, which is checked",
+    "admin:autocomplete": "JSON for the autocomplete boxes (checked on the question and pathway forms)",
+    "admin:jsi18n": "Django's JavaScript catalogue",
+    "admin:view_on_site": "redirects to the object's own page",
+    "admin/(?P<url>.*)$": "Django's catch-all: a redirect to the log-in page or the 404 page",
+}
+ADMIN_MODEL_PAGE = re.compile(r"^admin:(?P<model>\w+?)_(?P<kind>changelist|add|change|history|delete)$")
+ADMIN_REDIRECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")
+
+
+def exemption(name: str) -> str | None:
+    """Why the URL pattern `name` (or its route, if unnamed) has no row; None if it needs one."""
+    if name in EXEMPT:
+        return EXEMPT[name]
+    if ADMIN_REDIRECT.match(name):
+        return "redirects to the change form"
+    page = ADMIN_MODEL_PAGE.match(name)
+    if page is None:
+        return None
+    if page["model"] not in EDUCATOR_MODELS:
+        return "not open to educators: records and accounts a superuser looks at, in Django's own pages"
+    if page["kind"] in {"history", "delete"} and page["kind"] not in ADMIN_ONCE.get(page["model"], []):
+        return "the same admin template for every model, checked once (for questions)"
+    return None

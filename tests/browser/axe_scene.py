@@ -23,7 +23,8 @@ from quizzes.consent import services as consent_services
 from quizzes.consent.selectors import lesson_step, record_check_step
 from quizzes.learning import services as learning_services
 from quizzes.models import ConsentRecord, Lesson, Pathway, Quiz, SelfTest, Topic
-from quizzes.selftest import answers, services as selftest_services
+from quizzes.selftest import answers
+from quizzes.selftest import services as selftest_services
 from tests.consent.factories import answer_check, chosen_for
 
 PATHWAY = "kyphoplasty"

@@ -36,18 +36,18 @@ def violations(page: Page, *, injected: bool) -> list[dict]:
         page.evaluate(AXE.axe_script)
     # Two frames: a resize has been laid out and painted before axe measures anything.
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    import time
-    t = time.perf_counter()
     # First without CSS selectors for the elements (quicker); again with them when something is found.
     found = page.evaluate(AXE_RUN, {**AXE_OPTIONS, "selectors": False})
     if any(v["impact"] in BLOCKING for v in found):
         found = page.evaluate(AXE_RUN, AXE_OPTIONS)
-    print(f"TIMING   axe {time.perf_counter() - t:.2f}")
     return [v for v in found if v["impact"] in BLOCKING]
 
 
 def describe(row: AxePage, size: str, url: str, violation: dict) -> str:
-    lines = [f"{row.visitor} · {row.name} · {size} · {url}", f"  [{violation['impact']}] {violation['id']}: {violation['help']}"]
+    lines = [
+        f"{row.visitor} · {row.name} · {size} · {url}",
+        f"  [{violation['impact']}] {violation['id']}: {violation['help']}",
+    ]
     for node in violation["nodes"][:NODES_SHOWN]:
         summary = (node.get("failureSummary") or "").replace("\n", " ")
         lines.append(f"    {' '.join(map(str, node['target']))}: {summary[:300]}")
@@ -66,7 +66,9 @@ def pattern_name(url: str) -> str | None:
 def check(page: Page, row: AxePage, scene: Scene, base_url: str) -> list[str]:
     """Bring the page into its state, then run axe at each size; what went wrong, readably."""
     path = row.path(scene)
-    breaking = mock.patch(row.breaks, side_effect=RuntimeError("axe test: a page that fails")) if row.breaks else nullcontext()
+    breaking = (
+        mock.patch(row.breaks, side_effect=RuntimeError("axe test: a page that fails")) if row.breaks else nullcontext()
+    )
     with breaking:
         response = page.goto(base_url + path)
     if response.status != row.status:
@@ -94,18 +96,12 @@ def sign_in(page: Page, visitor: str, scene: Scene, base_url: str, log_in) -> No
 
 @pytest.mark.parametrize("visitor", VISITORS)
 def test_no_serious_or_critical_axe_violation_on_any_page(visitor, live_server, new_context, log_in):
-    import time
-    t0 = time.perf_counter()
     scene = scene_build(visitor)
-    print(f"TIMING {time.perf_counter() - t0:.2f} scene")
     context = new_context(locale=VISITORS[visitor], reduced_motion="reduce", viewport=SIZES["phone"])
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     sign_in(page, visitor, scene, live_server.url, log_in)
     problems = []
-    import time
     for row in (r for r in PAGES if r.visitor == visitor):
-        t = time.perf_counter()
         problems += check(page, row, scene, live_server.url)
-        print(f"TIMING {time.perf_counter() - t:.2f} {row.name}")
     assert not problems, f"{len(problems)} problems:\n\n" + "\n\n".join(problems)
