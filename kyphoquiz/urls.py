@@ -9,3 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("quizzes.urls")),
 ]
+
+handler403 = "kyphoquiz.views.permission_denied"
+handler404 = "kyphoquiz.views.page_not_found"
+handler500 = "kyphoquiz.views.server_error"

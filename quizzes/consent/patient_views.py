@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -80,7 +81,7 @@ def _patient_response(request, enrolment, view, *args, **kwargs):
     try:
         return view(request, enrolment, record, *args, **kwargs)
     except Http404:
-        return render(request, "404.html", status=404)
+        return error_page(request, status=404)
 
 
 @require_POST
@@ -214,9 +215,28 @@ def pathway_practice(request, enrolment, record, number):
     return render(request, "quizzes/consent/pathway_practice.html", context, status=400 if form.errors else 200)
 
 
+def in_pathway(path: str) -> bool:
+    """Whether an address is in the patient's part of the site (everything under /consent/)."""
+    return path.startswith(reverse("quizzes:consent_code"))
+
+
+def error_page(request, *, status: int, **context):
+    """The 403 or 404 page (templates/<status>.html) in the site's look. In the patient's part
+    it has the patient's header, speaks their enrolment's language and leads back to their
+    lessons, not to the learner menu."""
+    patient_part = in_pathway(request.path)
+    language = translation.get_language()
+    user = getattr(request, "user", None)
+    if patient_part and user is not None and user.is_authenticated:
+        enrolment = selectors.enrolment_for_patient(user=user)
+        language = enrolment.language if enrolment is not None else language
+    with translation.override(language):
+        response = render(request, f"{status}.html", {"in_pathway": patient_part, **context}, status=status)
+    response["Content-Language"] = language
+    return response
+
+
 def locked_out(request, original_response=None, credentials=None):
     """django-axes' answer to too many wrong tries: patients get their own plain page."""
-    template = (
-        "quizzes/consent/locked_out.html" if request.path.startswith("/consent/") else "registration/locked_out.html"
-    )
+    template = "quizzes/consent/locked_out.html" if in_pathway(request.path) else "registration/locked_out.html"
     return render(request, template, {"minutes": services.code_pause_minutes()}, status=429)
