@@ -222,12 +222,14 @@ def progress_page(request):
 # The SVG carries its own <style>; it is shown as an image, where no script ever runs.
 @csp({"default-src": ["'none'"], "style-src": ["'unsafe-inline'"]})
 def progress_chart(request, name):
+    layout = request.GET.get("layout")  # "phone": the narrow layout
     if name == "topic-scores":
         weeks, series = progress.topic_score_series(user=request.user)
-        svg = charts.topic_scores_svg(title=_("Score by topic, per week (%)"), weeks=weeks, series=series)
+        title = _("Score by topic, per week (%)")
+        svg = charts.topic_scores_svg(title=title, weeks=weeks, series=series, layout=layout)
     elif name == "bank-coverage":
         rows = progress.topic_coverage(user=request.user)
-        svg = charts.bank_coverage_svg(title=_("Questions seen, by topic"), rows=rows)
+        svg = charts.bank_coverage_svg(title=_("Questions seen, by topic"), rows=rows, layout=layout)
     else:
         raise Http404
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

@@ -138,3 +138,36 @@ def test_on_a_desktop_tables_stay_tables(name, pages, log_in, live_server, new_c
     page.goto(f"{live_server.url}{path}")
     layouts = page.evaluate(LAYOUT_JS)
     assert layouts and all(t["display"] == "table" and t["head"] > 10 for t in layouts), layouts
+
+
+# Each text of a chart as drawn on the screen: its font size times the SVG's scale.
+CHART_TEXT_JS = """() => {
+  const svg = document.documentElement;
+  const scale = svg.getScreenCTM().a;
+  return [...svg.querySelectorAll(".axis text, .legends text, .title")]
+    .filter(t => t.textContent.trim())
+    .map(t => ({text: t.textContent.trim(), px: parseFloat(getComputedStyle(t).fontSize) * scale}));
+}"""
+
+
+@pytest.mark.parametrize("chart", ["chart-topic-scores", "chart-bank-coverage"])
+def test_on_a_phone_chart_text_is_at_least_12_px(chart, pages, log_in, live_server, new_context):
+    user, path = pages["progress"]
+    context = new_context(**PHONE)
+    log_in(context, user)
+    page = context.new_page()
+    page.goto(f"{live_server.url}{path}")
+    image = page.locator(f"#{chart}")
+    expect(image).to_be_visible()
+    page.wait_for_function(f"document.getElementById('{chart}').complete")
+    source, width = image.evaluate("img => [img.currentSrc, img.getBoundingClientRect().width]")
+    assert source.endswith("?layout=phone")  # the phone's drawing, not the wide one scaled down
+    # The SVG alone, in a window as wide as the image is on the phone: it scales the same way.
+    alone = new_context(viewport={"width": round(width), "height": 800})
+    log_in(alone, user)
+    svg_page = alone.new_page()
+    svg_page.goto(source)
+    texts = svg_page.evaluate(CHART_TEXT_JS)
+    assert len(texts) >= 4
+    small = [t for t in texts if t["px"] < 12]
+    assert small == [], f"text under 12 px at {width:.0f} px wide: {small}"
