@@ -18,6 +18,7 @@ urlpatterns = [
     path("selftest/<int:pk>/", selftest_views.selftest_take, name="selftest_take"),
     path("selftest/<int:pk>/finish/", selftest_views.selftest_finish, name="selftest_finish"),
     path("selftest/<int:pk>/review/", selftest_views.selftest_review, name="selftest_review"),
+    path("selftest/<int:pk>/discard/", selftest_views.selftest_discard, name="selftest_discard"),
     path("progress/", selftest_views.progress_page, name="progress"),
     path("progress/chart/<slug:name>.svg", selftest_views.progress_chart, name="progress_chart"),
     path("review/", selftest_views.review_queue, name="review_queue"),

@@ -13,7 +13,7 @@ import pygal
 from django.utils.translation import gettext as _
 
 from ..rules.item_stats import ScoreBin
-from ..svg_charts import chart_style, svg_without_script
+from ..svg_charts import PALETTE, chart_style, svg_without_script
 
 STYLE = chart_style(
     title_font_size=22,
@@ -21,7 +21,7 @@ STYLE = chart_style(
     major_label_font_size=17,
     legend_font_size=17,
     value_font_size=16,
-    colors=("#0d6efd", "#dc3545", "#198754"),
+    colors=PALETTE[:3],  # colour-blind-safe (svg_charts.PALETTE)
 )
 
 

@@ -11,9 +11,13 @@ class StatisticsOptionsForm(forms.Form):
         label=_("Attempts counted"),
         required=False,
         choices=[(m, report.ATTEMPTS_COUNTED[m]) for m in selectors.ATTEMPT_MODES],
+        widget=forms.Select(attrs={"class": "form-select"}),  # as wide as its column, not its longest option
     )
     source = forms.ChoiceField(
-        label=_("Answers from"), required=False, choices=[(s, report.SOURCES[s]) for s in selectors.SOURCES]
+        label=_("Answers from"),
+        required=False,
+        choices=[(s, report.SOURCES[s]) for s in selectors.SOURCES],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def options(self) -> dict[str, str]:

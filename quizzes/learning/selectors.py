@@ -4,12 +4,23 @@ trigger lazy loads."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from ..models import Attempt, Audience, Lesson, LessonProgress, LessonSection, Question, Quiz
+from ..models import (
+    Attempt,
+    Audience,
+    Lesson,
+    LessonProgress,
+    LessonSection,
+    Question,
+    QuestionProgress,
+    Quiz,
+    SelfTest,
+)
 from ..snapshots import answer_review
 
 
@@ -35,8 +46,9 @@ def _sections_for_reading_time() -> Prefetch:
     return Prefetch("sections", queryset=LessonSection.objects.only("id", "lesson_id", "word_count"))
 
 
-def catalogue_list(*, user) -> list[Catalogue]:
-    """The home page: lessons and quizzes grouped by audience, with the learner's status."""
+def catalogue_list(*, user, trainee_first: bool = False) -> list[Catalogue]:
+    """The home page: lessons and quizzes grouped by audience (patients' first, or trainees'
+    first), with the learner's status."""
     lessons = list(Lesson.objects.select_related("topic").prefetch_related(_sections_for_reading_time()))
     quizzes = list(Quiz.objects.filter(is_published=True).annotate(question_count=Count("questions")))
     statuses: dict[int, QuizStatus] = {}
@@ -67,11 +79,35 @@ def catalogue_list(*, user) -> list[Catalogue]:
         Catalogue(audience=Audience.PATIENT, label=str(Audience.PATIENT.label)),
         Catalogue(audience=Audience.TRAINEE, label=str(Audience.TRAINEE.label)),
     ]
+    if trainee_first:
+        groups.reverse()
     for group in groups:
         wanted = {group.audience, Audience.BOTH}
         group.lessons = [lesson for lesson in lessons if lesson.audience in wanted]
         group.quizzes = [quiz for quiz in quizzes if quiz.audience in wanted]
     return [g for g in groups if g.lessons or g.quizzes]
+
+
+@dataclass
+class TraineeDesk:
+    """A trainee's own work, shown first on their home page."""
+
+    due: int
+    open_tests: list[SelfTest]
+    open_quizzes: list[Quiz]
+
+
+def trainee_desk(*, user, now: datetime, catalogue: list[Catalogue]) -> TraineeDesk:
+    """Spaced-review questions due, self-tests in progress (newest first) and quizzes in
+    progress (from the catalogue already read): two queries, however many there are."""
+    quizzes = {quiz.id: quiz for group in catalogue for quiz in group.quizzes}
+    return TraineeDesk(
+        due=QuestionProgress.objects.filter(user=user).due(now).count(),
+        open_tests=list(
+            SelfTest.objects.in_progress(now).filter(user=user).with_counts().order_by("-created_at", "-id")
+        ),
+        open_quizzes=[quiz for quiz in quizzes.values() if quiz.status.in_progress],
+    )
 
 
 def lesson_get(*, slug: str) -> Lesson:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
@@ -15,7 +16,13 @@ from .forms import QuizAnswerForm
 
 
 def home(request):
-    return render(request, "quizzes/learning/home.html", {"catalogue": selectors.catalogue_list(user=request.user)})
+    """The lessons and quizzes; for a learner who takes quizzes (a trainee), their own work
+    first (reviews due, tests and quizzes in progress) and the trainee material before the
+    patients'."""
+    trainee = request.user.has_perm("quizzes.take_quiz")
+    catalogue = selectors.catalogue_list(user=request.user, trainee_first=trainee)
+    desk = selectors.trainee_desk(user=request.user, now=timezone.now(), catalogue=catalogue) if trainee else None
+    return render(request, "quizzes/learning/home.html", {"catalogue": catalogue, "desk": desk})
 
 
 def lesson_detail(request, slug):

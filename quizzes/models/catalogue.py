@@ -115,6 +115,14 @@ class Quiz(models.Model):
         return reverse("quizzes:quiz_take", args=[self.slug])
 
 
+class QuestionQuerySet(models.QuerySet):
+    def in_trainee_bank(self):
+        """The trainee question bank: questions with a topic in published trainee quizzes."""
+        return self.filter(
+            quiz__is_published=True, quiz__audience__in=[Audience.TRAINEE, Audience.BOTH], topic__isnull=False
+        )
+
+
 class Question(models.Model):
     class Kind(models.TextChoices):
         SINGLE = grading.Kind.SINGLE.value, _("Single answer")
@@ -170,6 +178,8 @@ class Question(models.Model):
     # from an older version is started afresh.
     version = models.PositiveIntegerField(default=1)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["quiz", "position", "id"]

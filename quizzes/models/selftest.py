@@ -2,11 +2,34 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..rules.taking import DEADLINE_GRACE
 from .catalogue import Question, Topic
+
+
+class SelfTestQuerySet(models.QuerySet):
+    def unfinished(self):
+        """Tests still being taken: neither finished nor discarded (the one place that says so)."""
+        return self.filter(finished_at__isnull=True, abandoned_at__isnull=True)
+
+    def kept(self):
+        """Every test but the discarded ones: what the trainee's lists show."""
+        return self.filter(abandoned_at__isnull=True)
+
+    def expired(self, now):
+        """Timed tests whose deadline plus the grace has passed (`taking.is_expired`, as a query)."""
+        return self.filter(deadline__lt=now - DEADLINE_GRACE)
+
+    def in_progress(self, now):
+        """Unfinished tests a trainee can still answer: what lists show as "in progress"."""
+        return self.unfinished().exclude(deadline__lt=now - DEADLINE_GRACE)
+
+    def with_counts(self):
+        """Each test with `question_count` and `answered_count` (a choice stored)."""
+        return self.annotate(question_count=Count("items"), answered_count=Count("items", filter=~Q(items__chosen=[])))
 
 
 class SelfTest(models.Model):
@@ -38,6 +61,11 @@ class SelfTest(models.Model):
     deadline = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    # Discarded by the trainee before finishing: kept (never deleted), never listed, scored or
+    # counted, and closed to answers. A test is finished or abandoned, never both.
+    abandoned_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SelfTestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -46,6 +74,10 @@ class SelfTest(models.Model):
                 condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=100)), name="selftest_score_in_range"
             ),
             models.CheckConstraint(condition=Q(seconds_per_question__gte=10), name="selftest_seconds_at_least_10"),
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True) | Q(abandoned_at__isnull=True),
+                name="selftest_not_finished_and_abandoned",
+            ),
         ]
 
     def __str__(self):
@@ -57,6 +89,10 @@ class SelfTest(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.finished_at is not None
+
+    @property
+    def is_abandoned(self) -> bool:
+        return self.abandoned_at is not None
 
 
 class SelfTestItem(models.Model):
@@ -83,6 +119,12 @@ class SelfTestItem(models.Model):
         return f"{self.test_id} #{self.position}"
 
 
+class QuestionProgressQuerySet(models.QuerySet):
+    def due(self, now):
+        """Questions in spaced review (a box) that are due at `now`, from the trainee bank."""
+        return self.filter(box__gt=0, due_at__lte=now, question__in=Question.objects.in_trainee_bank())
+
+
 class QuestionProgress(models.Model):
     """A trainee's history with one question: seen, last result, flag, and its Leitner box."""
 
@@ -96,6 +138,8 @@ class QuestionProgress(models.Model):
     # Spaced review (Leitner boxes, see quizzes/spaced.py): 0 = not in review.
     box = models.PositiveSmallIntegerField(default=0)
     due_at = models.DateTimeField(null=True, blank=True)
+
+    objects = QuestionProgressQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "question progress"

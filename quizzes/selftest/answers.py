@@ -20,7 +20,7 @@ from ..rules import grading
 from ..rules.taking import is_expired
 from ..snapshots import snapshot_mark
 from . import selectors
-from .services import AnswerLocked, DeadlinePassed, InvalidAnswer, SelfTestClosed, progress_answer
+from .services import AnswerLocked, DeadlinePassed, InvalidAnswer, SelfTestClosed, SelfTestDiscarded, progress_answer
 
 
 def _not_a_choice() -> InvalidAnswer:
@@ -113,7 +113,11 @@ def _save_open_choice(
     fields = {"chosen": sorted(picked)}
     if timed:
         fields["answered_at"] = now if picked else None
-    updated = SelfTestItem.objects.filter(pk=slot.item_id, test_id=sheet.test_id, mark__isnull=True).update(**fields)
+    # Not while discarded: the same UPDATE checks the test row (a discard commits before or after it).
+    open_item = SelfTestItem.objects.filter(
+        pk=slot.item_id, test_id=sheet.test_id, mark__isnull=True, test__abandoned_at__isnull=True
+    )
+    updated = open_item.update(**fields)
     if not updated:
         return None
     return SavedAnswer(position=position, answered=bool(picked), pending=not timed and bool(picked))
@@ -132,6 +136,8 @@ def _save_locked(
     test = item.test
     if test.is_finished:
         raise SelfTestClosed(_("This test is finished: its answers can no longer change."))
+    if test.is_abandoned:
+        raise SelfTestDiscarded
     if is_expired(test.deadline, now):
         raise DeadlinePassed(
             _("Time was up at %(time)s: this answer arrived too late and was not counted.")

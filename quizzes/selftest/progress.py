@@ -37,6 +37,14 @@ class TopicProgress:
     peers: int = 0
 
 
+@dataclass(frozen=True)
+class WeekRow:
+    week: datetime
+    topic: str
+    score: Decimal
+    questions: int
+
+
 @dataclass
 class Dashboard:
     topics: list[TopicProgress]
@@ -44,6 +52,7 @@ class Dashboard:
     bank_seen: int
     due: int
     tests: list[SelfTest] = field(default_factory=list)
+    weekly: list[WeekRow] = field(default_factory=list)  # the weekly chart's figures, as a table
 
     @property
     def weakest(self) -> list[TopicProgress]:
@@ -88,9 +97,10 @@ def topic_progress(*, user) -> list[TopicProgress]:
 
 
 def dashboard(*, user, now: datetime) -> Dashboard:
-    """Everything the progress page shows (five queries)."""
+    """Everything the progress page shows (seven queries)."""
     topics = topic_progress(user=user)
     return Dashboard(
+        weekly=week_rows(user=user),
         topics=topics,
         bank_total=sum(t.total for t in topics),
         bank_seen=sum(t.seen for t in topics),
@@ -127,6 +137,14 @@ def topic_scores_by_week(*, user) -> tuple[list[Topic], list[WeekScore]]:
     ]
     topics = list(Topic.objects.filter(id__in={s.topic_id for s in scores}).order_by("title"))
     return topics, scores
+
+
+def week_rows(*, user) -> list[WeekRow]:
+    """The weekly chart's figures as table rows: week by week, topic by topic (two queries)."""
+    topics, scores = topic_scores_by_week(user=user)
+    titles = {t.id: t.title for t in topics}
+    rows = [WeekRow(s.week, titles[s.topic_id], s.score, s.questions) for s in scores]
+    return sorted(rows, key=lambda r: (r.week, r.topic))
 
 
 def topic_score_series(*, user) -> tuple[list[datetime], dict[str, list[float | None]]]:

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .. import cache
-from ..models import Audience, Question, QuestionProgress, SelfTest, SelfTestItem, Topic
+from ..models import Question, QuestionProgress, SelfTest, SelfTestItem, Topic
 from ..rules import grading, taking
 from ..snapshots import answer_review, choice_ids_by_value, shown_choices
 
@@ -20,9 +20,7 @@ REVIEW_SESSION_MAX = 100
 
 def bank_questions() -> QuerySet[Question]:
     """The trainee question bank: questions with a topic in published trainee quizzes."""
-    return Question.objects.filter(
-        quiz__is_published=True, quiz__audience__in=[Audience.TRAINEE, Audience.BOTH], topic__isnull=False
-    )
+    return Question.objects.in_trainee_bank()
 
 
 def bank_topics() -> list[Topic]:
@@ -145,15 +143,9 @@ def resume_position(states: Sequence[ItemState]) -> int:
 
 
 def selftest_list_for_user(*, user, limit: int = 10) -> list[SelfTest]:
-    """The trainee's latest self-tests with `question_count` and `answered_count` (one query)."""
-    return list(
-        SelfTest.objects.filter(user=user)
-        .annotate(
-            question_count=Count("items"),
-            answered_count=Count("items", filter=~Q(items__chosen=[])),
-        )
-        .order_by("-created_at", "-id")[:limit]
-    )
+    """The trainee's latest self-tests, discarded ones left out, with `question_count` and
+    `answered_count` (one query)."""
+    return list(SelfTest.objects.kept().filter(user=user).with_counts().order_by("-created_at", "-id")[:limit])
 
 
 # Spaced review ----------------------------------------------------------------------------------
@@ -161,7 +153,7 @@ def selftest_list_for_user(*, user, limit: int = 10) -> list[SelfTest]:
 
 def review_due(*, user, now: datetime) -> QuerySet[QuestionProgress]:
     """The trainee's questions in review that are due at `now`."""
-    return QuestionProgress.objects.filter(user=user, box__gt=0, due_at__lte=now, question__in=bank_questions())
+    return QuestionProgress.objects.filter(user=user).due(now)
 
 
 def review_due_count(*, user, now: datetime) -> int:

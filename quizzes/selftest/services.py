@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from .. import cache
 from ..models import QuestionProgress, SelfTest, SelfTestItem, Topic
 from ..rules import grading, spaced
-from ..rules.taking import DEADLINE_GRACE, is_expired
+from ..rules.taking import is_expired
 from ..snapshots import choice_order, question_snapshot, snapshot_mark
 from . import selectors
 
@@ -41,7 +41,14 @@ class EmptyPool(SelfTestError):
 
 
 class SelfTestClosed(SelfTestError):
-    """The test is already finished: its answers no longer change."""
+    """The test is already finished or discarded: its answers no longer change."""
+
+
+class SelfTestDiscarded(SelfTestClosed):
+    """The trainee discarded the test: it is kept, but nothing in it changes any more."""
+
+    def __init__(self):
+        super().__init__(_("You discarded this test: it can no longer change."))
 
 
 class DeadlinePassed(SelfTestError):
@@ -153,7 +160,7 @@ def review_session_start(*, user, rng: random.Random | None = None, now: datetim
     with transaction.atomic():
         # One start at a time per trainee: a double click waits here, then finds the first session.
         get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
-        open_session = SelfTest.objects.filter(user=user, kind=SelfTest.Kind.REVIEW, finished_at__isnull=True).first()
+        open_session = SelfTest.objects.unfinished().filter(user=user, kind=SelfTest.Kind.REVIEW).first()
         if open_session is not None:
             return open_session
         ids = selectors.review_due_question_ids(user=user, now=now)
@@ -189,12 +196,15 @@ def selftest_finish(*, user, test_id: int, now: datetime | None = None) -> SelfT
 
     Timed answers are recorded in the trainee's progress here (tutor answers were recorded as
     they were given). Unanswered questions score 0 but leave progress alone: they were not
-    answered, so they stay "unused" and do not enter spaced review.
+    answered, so they stay "unused" and do not enter spaced review. A discarded test is never
+    finished (SelfTestDiscarded).
     """
     now = now or timezone.now()
     test = SelfTest.objects.select_for_update().get(pk=test_id, user=user)
     if test.is_finished:
         return test
+    if test.is_abandoned:
+        raise SelfTestDiscarded
     # Locking the items too makes a save that is under way (see _save_open_choice) land first.
     items = list(test.items.select_for_update().order_by("position"))
     to_record: list[SelfTestItem] = []
@@ -239,7 +249,7 @@ def selftest_finish_if_expired(*, user, test: SelfTest, now: datetime | None = N
     now = now or timezone.now()
     if test.is_finished:
         return True
-    if not is_expired(test.deadline, now):
+    if test.is_abandoned or not is_expired(test.deadline, now):
         return False
     finished = selftest_finish(user=user, test_id=test.pk, now=now)
     test.finished_at, test.score = finished.finished_at, finished.score
@@ -250,9 +260,26 @@ def selftest_finish_all_expired(*, user, now: datetime | None = None) -> int:
     """Finish each of the trainee's timed tests whose time is over (before a page lists them
     as open); how many there were. One query when there are none."""
     now = now or timezone.now()
-    # is_expired, as a query: the deadline plus the grace is in the past.
-    expired = SelfTest.objects.filter(user=user, finished_at__isnull=True, deadline__lt=now - DEADLINE_GRACE)
+    expired = SelfTest.objects.unfinished().expired(now).filter(user=user)
     ids = list(expired.values_list("pk", flat=True))
     for test_id in ids:
         selftest_finish(user=user, test_id=test_id, now=now)
     return len(ids)
+
+
+@transaction.atomic
+def selftest_abandon(*, user, test_id: int, now: datetime | None = None) -> SelfTest:
+    """Discard one of the trainee's unfinished tests: it is kept, marked abandoned, and from
+    then on listed nowhere, scored nowhere and closed to answers. Discarding twice changes
+    nothing; a finished test cannot be discarded (SelfTestClosed).
+
+    Answers already checked in tutor mode stay in the trainee's question history (they were
+    given, and moved the spaced-review boxes); the test itself counts in no statistic.
+    """
+    test = SelfTest.objects.select_for_update().get(pk=test_id, user=user)
+    if test.is_finished:
+        raise SelfTestClosed(_("This test is finished, so it cannot be discarded. Its review stays in your progress."))
+    if not test.is_abandoned:
+        test.abandoned_at = now or timezone.now()
+        test.save(update_fields=["abandoned_at"])
+    return test

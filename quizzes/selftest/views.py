@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -48,6 +49,12 @@ def _take_url(test_or_pk, position: int | None = None) -> str:
 
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
+
+
+def _gone(request):
+    """Where a discarded test's pages lead: the builder, saying why."""
+    messages.info(request, _("You discarded this test, so it cannot be opened any more."))
+    return redirect("quizzes:selftest_new")
 
 
 def _is_closed(request, test, now=None) -> bool:
@@ -87,6 +94,8 @@ def selftest_take(request, pk):
     if request.method == "POST":
         return _selftest_save(request, pk)
     test = selectors.selftest_get_for_user(pk=pk, user=request.user)
+    if test.is_abandoned:
+        return _gone(request)
     now = timezone.now()
     if _is_closed(request, test, now):
         return redirect("quizzes:selftest_review", pk=test.pk)
@@ -152,6 +161,8 @@ def _refuse(request, pk, message, *, status, position=None, redirect_to=None):
 @trainee_page(["GET", "POST"])
 def selftest_finish(request, pk):
     test = selectors.selftest_get_for_user(pk=pk, user=request.user)
+    if test.is_abandoned:
+        return _gone(request)
     if request.method == "POST":
         if test.is_finished:
             messages.info(request, _("This test was already finished. Here is your review."))
@@ -166,12 +177,37 @@ def selftest_finish(request, pk):
 @trainee_page(["GET"])
 def selftest_review(request, pk):
     test = selectors.selftest_get_for_user(pk=pk, user=request.user)
+    if test.is_abandoned:
+        return _gone(request)
     if not test.is_finished and not services.selftest_finish_if_expired(user=request.user, test=test):
         messages.info(request, _("Finish the test to see the answers and explanations."))
         return redirect(_take_url(test))
     context = selectors.review_page(test=test)
     shown = review_filter(context["rows"], missed_only=request.GET.get("show") == "missed")
     return render(request, "quizzes/selftest/selftest_review.html", {**context, "rows": shown["rows"], "filter": shown})
+
+
+@trainee_page(["GET", "POST"])
+def selftest_discard(request, pk):
+    """Ask, then discard an unfinished test (kept as abandoned). Only the trainee's own: 404."""
+    test = selectors.selftest_get_for_user(pk=pk, user=request.user)
+    back = request.POST.get("next") or request.GET.get("next")
+    if not back or not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("quizzes:home")
+    if request.method == "POST":
+        try:
+            services.selftest_abandon(user=request.user, test_id=test.pk)
+        except SelfTestError as error:
+            messages.info(request, error.message)
+            return redirect("quizzes:selftest_review", pk=test.pk)
+        messages.success(request, _("The test was discarded. It no longer shows as in progress."))
+        return redirect(back)
+    if test.is_abandoned:
+        return _gone(request)
+    if test.is_finished:
+        return redirect("quizzes:selftest_review", pk=test.pk)
+    context = {**selectors.finish_page(test=test, states=selectors.selftest_item_states(test=test)), "next": back}
+    return render(request, "quizzes/selftest/selftest_discard.html", context)
 
 
 # Progress and spaced review ---------------------------------------------------------------------
@@ -189,12 +225,14 @@ def progress_page(request):
 # The SVG carries its own <style>; it is shown as an image, where no script ever runs.
 @csp({"default-src": ["'none'"], "style-src": ["'unsafe-inline'"]})
 def progress_chart(request, name):
+    layout = request.GET.get("layout")  # "phone": the narrow layout
     if name == "topic-scores":
         weeks, series = progress.topic_score_series(user=request.user)
-        svg = charts.topic_scores_svg(title=_("Score by topic, per week (%)"), weeks=weeks, series=series)
+        title = _("Score by topic, per week (%)")
+        svg = charts.topic_scores_svg(title=title, weeks=weeks, series=series, layout=layout)
     elif name == "bank-coverage":
         rows = progress.topic_coverage(user=request.user)
-        svg = charts.bank_coverage_svg(title=_("Questions seen, by topic"), rows=rows)
+        svg = charts.bank_coverage_svg(title=_("Questions seen, by topic"), rows=rows, layout=layout)
     else:
         raise Http404
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

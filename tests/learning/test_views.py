@@ -495,3 +495,58 @@ def test_deactivating_a_cached_user_signs_them_out_at_once(auth_client, user):
     response = auth_client.get(reverse("quizzes:my_results"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+# A trainee's home -------------------------------------------------------------------------------
+
+
+def trainee_work(user, n):
+    """`n` of each: questions due for review, self-tests in progress, quizzes in progress."""
+    from django.utils import timezone
+
+    from quizzes.models import QuestionProgress
+    from tests.selftest.helpers import make_bank, new_test
+
+    topics, questions = make_bank(topics=1, per_topic=n)
+    due = timezone.now() - timezone.timedelta(days=1)
+    QuestionProgress.objects.bulk_create(QuestionProgress(user=user, question=q, box=1, due_at=due) for q in questions)
+    tests = [new_test(user, topics, count=1) for _ in range(n)]
+    quizzes = [QuizFactory(title=f"Open quiz {i}", audience="trainee", questions=2) for i in range(n)]
+    for quiz in quizzes:
+        services.attempt_get_or_start(user=user, quiz=quiz)
+    return tests, quizzes
+
+
+def test_trainee_home_shows_their_own_work_before_any_lesson(auth_client, user):
+    LessonFactory(title="Patient lesson", audience="patient")
+    LessonFactory(title="Trainee lesson", audience="trainee")
+    tests, quizzes = trainee_work(user, 2)
+    html = auth_client.get("/").content.decode()
+    desk, trainee, patient = (
+        html.index(mark) for mark in ('id="trainee-desk"', 'id="group-trainee"', 'id="group-patient"')
+    )
+    assert desk < trainee < patient
+    work = html[desk:trainee]
+    assert "2 questions due" in work
+    assert all(reverse("quizzes:selftest_take", args=[t.pk]) in work for t in tests)
+    assert all(f"Continue: {q.title}" in work for q in quizzes)
+
+
+def test_visitors_and_patients_see_no_trainee_work(client):
+    LessonFactory(title="Patient lesson", audience="patient")
+    html = client.get("/").content.decode()
+    assert 'id="trainee-desk"' not in html
+    assert "Learn about your bones" in html
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_trainee_home_queries_do_not_grow_with_their_work(auth_client, user, n, django_assert_max_num_queries):
+    trainee_work(user, n)
+    for _ in range(3):
+        LessonSectionFactory(lesson=LessonFactory())
+    # session, user, permissions, lessons, sections, quizzes, attempt statuses, lessons read,
+    # reviews due, tests in progress
+    with django_assert_max_num_queries(10):
+        response = auth_client.get("/")
+    assert response.status_code == 200
+    assert len(response.context["desk"].open_tests) == n

@@ -1,5 +1,6 @@
 """The progress dashboard, its charts, the spaced review queue and the demo history."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -138,8 +139,8 @@ def test_dashboard_queries_do_not_grow_with_history(auth_client, user, django_as
         finish_timed(UserFactory(), topics[n : n + 1], right=2, count=5)
     new_test(user, topics, count=5)
     # session, user, permissions, expired tests to finish (none), bank topics with counts,
-    # everyone's progress per topic, due count, latest tests
-    with django_assert_max_num_queries(8):
+    # everyone's progress per topic, weekly scores and their topics, due count, latest tests
+    with django_assert_max_num_queries(10):
         response = auth_client.get(PROGRESS)
     assert response.status_code == 200
     for name in ("topic-scores", "bank-coverage"):
@@ -170,9 +171,59 @@ def test_charts_are_svg_without_script_under_a_tight_policy(auth_client, user, n
 def test_progress_page_shows_charts_as_images(auth_client):
     make_bank(topics=1, per_topic=3)
     page = auth_client.get(PROGRESS).content.decode()
-    assert f'<img class="img-fluid w-100 border rounded" src="{chart_url("topic-scores")}"' in page
+    assert f'id="chart-topic-scores" src="{chart_url("topic-scores")}"' in page
+    assert f'media="(max-width: 575.98px)" srcset="{chart_url("topic-scores")}?layout=phone"' in page
     assert "<svg" not in page  # never inline: the page's policy forbids inline style and script
     assert "'unsafe-inline'" not in auth_client.get(PROGRESS)["Content-Security-Policy"]
+
+
+def marker_shape(mark) -> tuple:
+    """A marker's shape, wherever it is: its tag, fill, and which way each corner lies from the first."""
+    numbers = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", mark.get("d", ""))]
+    x0, y0 = numbers[:2] or (0, 0)
+
+    def sign(v):
+        return (round(v) > 0) - (round(v) < 0)
+
+    corners = tuple((sign(x - x0), sign(y - y0)) for x, y in zip(numbers[2::2], numbers[3::2], strict=True))
+    return mark.tag, mark.get("style"), corners
+
+
+def test_weekly_lines_differ_in_dash_and_marker_as_well_as_colour():
+    import xml.etree.ElementTree as ET
+    from datetime import datetime, timedelta
+
+    from quizzes.selftest import charts
+
+    ns = "{http://www.w3.org/2000/svg}"
+    weeks = [datetime(2026, 1, 5) + timedelta(days=7 * i) for i in range(3)]
+    series = {f"Topic {n}": [50 + n, 60, 70 - n] for n in range(8)}
+    svg = charts.topic_scores_svg(title="Scores", weeks=weeks, series=series)
+    root = ET.fromstring(svg)  # noqa: S314 (our own chart)
+    dashes, markers = set(), set()
+    for n in range(8):
+        dashes.add(re.search(rf"\.series\.serie-{n}\s*\{{([^}}]*)\}}", svg).group(1))  # pygal's stroke style
+        groups = [g for g in root.iter(f"{ns}g") if g.get("class") == f"series serie-{n} color-{n}"]
+        dots = [d for g in groups for d in g.iter() if "dot " in d.get("class", "")]
+        assert len(dots) == 3
+        markers.add(marker_shape(dots[0]))
+    assert len(dashes) == 8  # each line its own dash pattern (one of them solid)
+    assert len(markers) == 8  # and its own marker: shapes told apart without colour
+    legend = [g for g in root.iter(f"{ns}g") if (g.get("id") or "").startswith("activate-serie-")]
+    assert len(legend) == 8
+    assert len({g.find(f"{ns}path").get("style") for g in legend}) == 8  # the legend shows each line's pattern
+
+
+@pytest.mark.parametrize("name", ["topic-scores", "bank-coverage"])
+def test_phone_layout_is_drawn_narrower_with_text_at_least_14_units(auth_client, user, name):
+    make_bank(topics=2, per_topic=3)
+    wide = auth_client.get(chart_url(name)).content.decode()
+    phone = auth_client.get(chart_url(name) + "?layout=phone").content.decode()
+    assert 'viewBox="0 0 800 ' in wide and 'viewBox="0 0 360 ' in phone
+    shown = r"(?:\.title|\.legend text|\.axis text|\.axis text\.major|text\.value)"
+    sizes = [int(px) for px in re.findall(shown + r"\{[^}]*font-size:(\d+)px", phone)]
+    assert len(sizes) == 5
+    assert min(sizes) >= 14
 
 
 def test_unknown_chart_is_404(auth_client):
