@@ -232,6 +232,7 @@ TRAINEE = [
     AxePage("trainee", "self-test, tutor, flagged question", "quizzes:selftest_take", test_page(SelfTest.Mode.TUTOR, 2)),
     AxePage("trainee", "self-test, timed", "quizzes:selftest_take", test_page(SelfTest.Mode.TIMED, 1)),
     AxePage("trainee", "self-test, finish?", "quizzes:selftest_finish", lambda s: reverse("quizzes:selftest_finish", args=[s.tests[SelfTest.Mode.TIMED].pk])),
+    AxePage("trainee", "self-test, discard?", "quizzes:selftest_discard", lambda s: reverse("quizzes:selftest_discard", args=[s.tests[SelfTest.Mode.TIMED].pk])),
     AxePage("trainee", "self-test review", "quizzes:selftest_review", lambda s: reverse("quizzes:selftest_review", args=[s.tests["finished"].pk])),
     AxePage("trainee", "progress", "quizzes:progress", url("quizzes:progress")),
     AxePage("trainee", "spaced review", "quizzes:review_queue", url("quizzes:review_queue")),
