@@ -54,5 +54,10 @@ urlpatterns = [
         analysis_views.quiz_statistics_chart,
         name="quiz_statistics_chart",
     ),
+    path(
+        "staff/quizzes/<slug:slug>/statistics/<slug:export>.csv",
+        analysis_views.quiz_export_csv,
+        name="quiz_export_csv",
+    ),
     path("staff/pathways/<slug:slug>/check/", analysis_views.consent_check, name="consent_check_stats"),
 ]
