@@ -47,6 +47,10 @@ OPTIONAL_KEYS = {
 }
 
 
+# The optional keys written as the stored question holds them.
+_PLAIN_KEYS = ("topic", "source", "difficulty", "section", "critical", "point", "practice")
+
+
 def section_ref(section: LessonSection | None) -> str | None:
     """A lesson section as the exchange format and the content files name it: "lesson#section"."""
     return f"{section.lesson.slug}#{section.slug}" if section is not None else None
@@ -76,6 +80,7 @@ def question_to_exchange(question: Question) -> dict[str, Any]:
     Needs the question's topic, section with its lesson, and choices (`selectors.questions_for_export`).
     """
     kind = grading.Kind(question.kind)
+    values = stored_values(question)
     return {
         "name": question.name,
         "text": question.stem,
@@ -85,13 +90,7 @@ def question_to_exchange(question: Question) -> dict[str, Any]:
             {"text": c.text, "fraction": float(c.fraction), "feedback": c.feedback} for c in question.choices.all()
         ],
         "general_feedback": question.explanation,
-        "topic": question.topic.slug if question.topic else None,
-        "source": question.source,
-        "difficulty": question.difficulty,
-        "section": section_ref(question.section),
-        "critical": question.critical,
-        "point": question.point,
-        "practice": question.practice,
+        **{key: values[key] for key in _PLAIN_KEYS},
         "allow": list(question.item_check_allow or []),
         "translations": {
             language: {
@@ -99,7 +98,7 @@ def question_to_exchange(question: Question) -> dict[str, Any]:
                 "general_feedback": text.get("explanation", ""),
                 "answers": text["choices"],
             }
-            for language, text in stored_translations(question).items()
+            for language, text in values["translations"].items()
         },
     }
 
