@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .analysis import views as analysis_views
+from .authoring import views as authoring_views
 from .consent import patient_views, staff_views
 from .learning import views as learning_views
 from .selftest import views as selftest_views
@@ -55,5 +56,13 @@ urlpatterns = [
         analysis_views.quiz_statistics_chart,
         name="quiz_statistics_chart",
     ),
+    path(
+        "staff/quizzes/<slug:slug>/statistics/<slug:export>.csv",
+        analysis_views.quiz_export_csv,
+        name="quiz_export_csv",
+    ),
+    # Educators: importing questions from a file
+    path("staff/import/", authoring_views.import_upload, name="import_upload"),
+    path("staff/import/confirm/", authoring_views.import_confirm, name="import_confirm"),
     path("staff/pathways/<slug:slug>/check/", analysis_views.consent_check, name="consent_check_stats"),
 ]

@@ -2,12 +2,12 @@
 patient consent check. Staff only, with the `view_question_stats` permission."""
 
 from csp.decorators import csp
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ..roles import staff_only
-from . import charts, report, selectors
+from . import charts, report, results, selectors
 from .forms import StatisticsOptionsForm
 
 stats_page = staff_only("quizzes.view_question_stats")
@@ -61,3 +61,15 @@ def consent_check(request, slug):
     pathway = selectors.pathway_get(slug=slug)
     languages = selectors.consent_check(pathway=pathway)
     return render(request, "quizzes/analysis/consent_check.html", {"pathway": pathway, "languages": languages})
+
+
+@require_GET
+@stats_page
+def quiz_export_csv(request, slug, export):
+    """A quiz's results or responses as a CSV download, streamed (see `results.py`)."""
+    if export not in results.EXPORTS:
+        raise Http404
+    quiz = selectors.quiz_get_for_stats(slug=slug)
+    response = StreamingHttpResponse(results.export_lines(quiz=quiz, export=export), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{quiz.slug}-{export}.csv"'
+    return response

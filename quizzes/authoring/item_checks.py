@@ -22,8 +22,9 @@ from typing import Any
 from ..models import Question
 from ..rules import item_writing
 from ..rules.item_writing import Finding, Item, ItemChoice, Severity
-from .exchange import exchange_file_read, questions_parse_exchange, specs_keep_stored
+from .exchange import carried_keys, exchange_file_read, questions_parse_exchange
 from .files import Bundle, bundle_read, quiz_file_read
+from .imports import specs_keep_stored
 from .selectors import questions_for_checking, quiz_find
 from .specs import ContentError, QuestionSpec, allow_from_stored
 
@@ -202,10 +203,11 @@ def quiz_file_check(path: Path, *, strict: bool = False) -> CheckReport:
 def exchange_file_check(path: Path, *, quiz: str | None = None, strict: bool = False) -> CheckReport:
     """Check an exchange file. With `quiz`, check it as an import into that quiz would store it:
     a question already there keeps its recorded exceptions."""
-    specs = questions_parse_exchange(exchange_file_read(path))
+    payload = exchange_file_read(path)
+    specs = questions_parse_exchange(payload)
     stored = quiz_find(slug=quiz) if quiz else None
     if stored is not None:
-        specs = specs_keep_stored(quiz=stored, specs=specs)
+        specs = specs_keep_stored(quiz=stored, specs=specs, carried=[carried_keys(item) for item in payload])
     return specs_check(quiz=quiz or path.name, specs=specs, strict=strict)
 
 

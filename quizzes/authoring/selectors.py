@@ -20,3 +20,13 @@ def questions_for_checking(*, quiz_slug: str | None = None) -> QuerySet[Question
 def quiz_find(*, slug: str) -> Quiz | None:
     """The quiz with this slug, or None."""
     return Quiz.objects.filter(slug=slug).first()
+
+
+def questions_for_export(*, quiz: Quiz) -> QuerySet[Question]:
+    """A quiz's questions in order, with what the exchange format carries: topic, section and lesson, choices."""
+    return (
+        Question.objects.filter(quiz=quiz)
+        .select_related("topic", "section__lesson")
+        .prefetch_related("choices")
+        .order_by("position", "id")
+    )

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field
 from django.db import transaction
 
 from ..models import Audience, Choice, Lesson, LessonSection, Pathway, PathwayStep, Question, Quiz, Topic
-from .exchange import specs_keep_stored
 from .files import Bundle
+from .imports import specs_keep_stored
 from .item_checks import CheckReport, FlawedQuestions, bundle_check, specs_check
 from .specs import ContentError, QuestionSpec
 
@@ -239,6 +239,7 @@ def questions_import(
     *,
     quiz_slug: str,
     specs: list[QuestionSpec],
+    carried: list[frozenset[str]] | None = None,
     create: bool = False,
     allow_flaws: bool = False,
     dry_run: bool = False,
@@ -248,6 +249,8 @@ def questions_import(
     With `create`, a missing quiz is created, unpublished. The item-writing check runs on the
     questions as they will be stored (keeping a stored question's exceptions) before anything
     is written: an error refuses the whole import with `FlawedQuestions`, unless `allow_flaws`.
+    `carried` says which optional keys the file gave for each spec; the others are kept from the
+    stored question (`imports.specs_keep_stored`, where the import rule lives).
     With `dry_run` nothing is written: the report says what the import would create and update.
     """
     quiz = Quiz.objects.filter(slug=quiz_slug).first()
@@ -260,7 +263,7 @@ def questions_import(
             audience=Audience.TRAINEE,
             is_published=False,
         )
-    specs = specs_keep_stored(quiz=quiz, specs=specs)
+    specs = specs_keep_stored(quiz=quiz, specs=specs, carried=carried)
     item_check = specs_check(quiz=quiz_slug, specs=specs)
     if item_check.has_errors() and not allow_flaws:
         raise FlawedQuestions(item_check)

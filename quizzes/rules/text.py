@@ -1,7 +1,13 @@
-"""Markdown to safe HTML, and reading-time estimates."""
+"""Markdown to safe HTML, imported text made safe, and reading-time estimates.
+
+Every piece of HTML the site renders from content, and every text an import brings in, goes
+through nh3 here, with one policy (`html_clean`): no script, style, event handler or
+`javascript:` URL reaches a page.
+"""
 
 from __future__ import annotations
 
+import html
 import math
 import re
 
@@ -16,16 +22,57 @@ WORDS_PER_MINUTE = 150
 _WORD = re.compile(r"\w+")
 
 
-def render_markdown(source: str) -> str:
-    """Render Markdown to HTML with anything unsafe (scripts, event handlers, raw HTML) removed."""
-    html = markdown.markdown(source or "", extensions=["extra", "sane_lists"])
+def html_clean(source: str) -> str:
+    """HTML with only safe tags and attributes left: no script, event handler or `javascript:` URL."""
     return nh3.clean(
-        html,
+        source,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         link_rel="noopener noreferrer",
         url_schemes={"http", "https", "mailto"},
     )
+
+
+def render_markdown(source: str) -> str:
+    """Render Markdown to HTML with anything unsafe (scripts, event handlers, raw HTML) removed."""
+    return html_clean(markdown.markdown(source or "", extensions=["extra", "sane_lists"]))
+
+
+# Enough rounds for text whose HTML was escaped twice over (`&amp;lt;script&amp;gt;`).
+_CLEAN_ROUNDS = 4
+
+
+def _until_stable(source: str, clean) -> str:
+    text = source
+    for _ in range(_CLEAN_ROUNDS):
+        cleaned = html.unescape(clean(text))
+        if cleaned == text:
+            break
+        text = cleaned
+    return text
+
+
+def text_from_html(source: str) -> str:
+    """Plain text from imported text that may hold HTML (a GIFT `[html]` question, say).
+
+    Every tag goes, a script or style with its content; entities become characters; text
+    without HTML comes back unchanged. For the fields shown as plain text: a stem, a choice,
+    its feedback.
+    """
+    if "<" not in source and "&" not in source:
+        return source
+    return _until_stable(source, lambda text: nh3.clean(text, tags=set(), attributes={}))
+
+
+def markdown_source_clean(source: str) -> str:
+    """Imported Markdown with unsafe HTML taken out and safe HTML kept, for an explanation.
+
+    `render_markdown` cleans again whatever it renders; this keeps a script out of what is
+    stored and exported too. Text without HTML comes back unchanged.
+    """
+    if "<" not in source and "&" not in source:
+        return source
+    return _until_stable(source, html_clean)
 
 
 def word_count(text: str) -> int:

@@ -84,10 +84,14 @@ def test_export_prints_the_exchange_shape(capsys):
     data = json.loads(capsys.readouterr().out)
     assert len(data) == Question.objects.filter(quiz__slug="patient-consent-check").count()
     keys = {"name", "text", "type", "single", "answers", "general_feedback", "topic"}
+    keys |= {"source", "difficulty", "section", "critical", "point", "practice", "allow", "translations"}
     for item in data:
         assert set(item) == keys
         assert item["type"] in {"multichoice", "truefalse"}
         assert all(set(a) == {"text", "fraction", "feedback"} for a in item["answers"])
+        spanish = item["translations"]["es"]
+        assert set(spanish) == {"text", "general_feedback", "answers"}
+        assert len(spanish["answers"]) == len(item["answers"])
     kinds = {(q["type"], q["single"]) for q in data}
     assert ("multichoice", False) in kinds and ("truefalse", True) in kinds
 

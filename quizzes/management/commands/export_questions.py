@@ -1,14 +1,16 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes.authoring.exchange import questions_to_file
+from quizzes.authoring.imports import questions_to_file
+from quizzes.authoring.selectors import questions_for_export
 from quizzes.authoring.specs import ContentError
-from quizzes.models import Question, Quiz
+from quizzes.models import Quiz
 
 
 class Command(BaseCommand):
     help = (
         "Print a quiz's questions in the exchange format described in the README: JSON (default), "
-        "or GIFT, which Moodle and import_questions --format gift read back the same."
+        "which carries everything a question has (its Spanish too), or GIFT, which Moodle and "
+        "import_questions --format gift read back as the same English questions."
     )
 
     def add_arguments(self, parser):
@@ -19,9 +21,7 @@ class Command(BaseCommand):
         quiz = Quiz.objects.filter(slug=options["quiz"]).first()
         if quiz is None:
             raise CommandError(f"No quiz with slug {options['quiz']!r}.")
-        questions = (
-            Question.objects.filter(quiz=quiz).select_related("topic").prefetch_related("choices").order_by("position")
-        )
+        questions = questions_for_export(quiz=quiz)
         try:
             text = questions_to_file(list(questions), options["format"])
         except ContentError as exc:

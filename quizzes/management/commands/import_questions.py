@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes.authoring.exchange import FILE_FORMATS, questions_from_file
+from quizzes.authoring.imports import FILE_FORMATS, questions_from_file
 from quizzes.authoring.item_checks import FlawedQuestions
 from quizzes.authoring.services import questions_import
 from quizzes.authoring.specs import ContentError
@@ -55,6 +55,7 @@ class Command(BaseCommand):
             report = questions_import(
                 quiz_slug=slug,
                 specs=read.specs,
+                carried=read.carried,
                 create=options["create"],
                 allow_flaws=options["allow_flaws"],
                 dry_run=dry_run,
