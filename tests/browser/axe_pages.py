@@ -74,6 +74,25 @@ def fill_and_submit(**fields: str) -> Callable[[Page, Scene], None]:
     return act
 
 
+IMPORT_GIFT = """::axe-import-1:: Which scan measures bone density? {=A DXA scan ~An ultrasound of the heart ~A blood test}
+
+::axe-import-2:: Kyphoplasty uses a small balloon. {T}
+"""
+
+
+def upload_questions(page: Page, scene: Scene) -> None:
+    """Upload a small GIFT file for a new quiz: the preview shows (nothing is saved yet)."""
+    page.set_input_files("main [name=file]", {"name": "axe.gift", "mimeType": "text/plain", "buffer": IMPORT_GIFT.encode()})
+    page.select_option("main [name=file_format]", "gift")
+    page.fill("main [name=new_quiz]", "axe-imported")
+    submit(page)
+
+
+def upload_and_confirm(page: Page, scene: Scene) -> None:
+    upload_questions(page, scene)
+    submit(page)
+
+
 def choose_answers(count: int) -> Callable[[Page, Scene], None]:
     """Tick the first choice of the first `count` questions (the page stays, nothing is sent)."""
 
@@ -255,6 +274,10 @@ CLINICIAN = [
 EDUCATOR = [
     AxePage("educator", "statistics list", "quizzes:quiz_stats_list", url("quizzes:quiz_stats_list")),
     AxePage("educator", "quiz statistics", "quizzes:quiz_statistics", url("quizzes:quiz_statistics", QUIZ_DONE)),
+    AxePage("educator", "import questions", "quizzes:import_upload", url("quizzes:import_upload")),
+    AxePage("educator", "import questions, with mistakes", "quizzes:import_upload", url("quizzes:import_upload"), act=send_empty),
+    AxePage("educator", "import questions, preview", "quizzes:import_upload", url("quizzes:import_upload"), act=upload_questions),
+    AxePage("educator", "import questions, done", "quizzes:import_confirm", url("quizzes:import_upload"), act=upload_and_confirm),
     AxePage("educator", "consent check statistics", "quizzes:consent_check_stats", url("quizzes:consent_check_stats", "kyphoplasty")),
     AxePage("educator", "admin index", "admin:index", url("admin:index")),
     AxePage("educator", "admin app index", "admin:app_list", url("admin:app_list", "quizzes")),
@@ -311,6 +334,7 @@ EXEMPT = {
     "quizzes:progress_chart": "an SVG image inside the progress page, which is checked",
     "quizzes:quiz_statistics_chart": "an SVG image inside the quiz statistics page, which is checked",
     "quizzes:patient_pdf": "a PDF download, not a web page",
+    "quizzes:quiz_export_csv": "a CSV download (results, responses), not a web page",
     "quizzes:patient_signoff": "POST only: redirects to the record page, which is checked",
     "quizzes:patient_lockout_lift": "POST only: redirects to the record page, which is checked",
     "admin:logout": "POST only: redirects to the home page, which is checked",
