@@ -61,6 +61,7 @@ reported statistics), `results` (the records), `flags`, `export` (JSON) and `his
 from __future__ import annotations
 
 from quizzes.rules.item_stats.accumulator import ItemStatsAccumulator, item_stats
+from quizzes.rules.item_stats.counting import ResponseCounts, count_responses
 from quizzes.rules.item_stats.export import to_json
 from quizzes.rules.item_stats.flags import Flag, FlagKind, FlagThresholds, item_flags
 from quizzes.rules.item_stats.histogram import ScoreBin, ScoreHistogram
@@ -86,9 +87,11 @@ __all__ = [
     "QuestionInfo",
     "QuestionStats",
     "QuizStats",
+    "ResponseCounts",
     "ScoreBin",
     "ScoreHistogram",
     "attempts_from_responses",
+    "count_responses",
     "item_flags",
     "item_stats",
     "random_guess_score",
