@@ -1,9 +1,10 @@
 """Reads for item analysis: responses streamed from the database into the statistics core.
 
 Never one ORM object per response: four columns per row (attempt, question, the mark cast to
-a float, the chosen ids as JSON text), in attempt order, through a raw chunked cursor running
-the queryset's SQL, counted by distinct value as they stream past (`count_responses`). Marks
-and choices take few distinct values, so each distinct text is parsed once.
+a float, the chosen ids as JSON text), in attempt order, on a raw chunked cursor
+(`response_rows.counted_rows`), counted by distinct value as they stream past
+(`rules.item_stats.count_responses`). Marks and choices take few distinct values, so each
+distinct text is parsed once. One query per source.
 
 Which attempts count (`ATTEMPT_MODES`), per learner and source, among finished ones only:
 "first" (the default, as Moodle's report: each learner's first finished attempt), "last",
@@ -14,16 +15,12 @@ is the whole self-test's.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import partial
-from itertools import chain
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, TextField, Value, Window
-from django.db.models.functions import Cast, Coalesce, RowNumber
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
 from ..models import (
@@ -52,6 +49,7 @@ from ..rules.item_stats import (
     count_responses,
     item_flags,
 )
+from .response_rows import counted_rows
 
 ATTEMPT_MODES = ("first", "all", "best", "last")
 SOURCES = ("quiz", "selftest", "all")
@@ -151,34 +149,18 @@ def _per_learner(queryset: QuerySet, mode: str) -> QuerySet:
     return ranked.filter(rank=1)
 
 
-def _rows(queryset: QuerySet, key: str) -> Iterator[tuple[int, int | None, float, str]]:
-    """(attempt key, question id, mark, chosen ids as JSON text) rows in attempt order, streamed.
-
-    The queryset's own SQL, run on a raw (on PostgreSQL, server-side) cursor and fetched in
-    chunks: no model instance, no Django converter per row. The database casts the mark to a
-    float (a blank one to 0) and the chosen ids to text.
-    """
-    mark = Coalesce(Cast("mark", FloatField()), Value(0.0))
-    columns = queryset.order_by(key).values_list(key, "question_id", mark, Cast("chosen", TextField()))
-    connection = connections[columns.db]
-    sql, params = columns.query.get_compiler(connection=connection).as_sql()
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        yield from chain.from_iterable(iter(partial(cursor.fetchmany, _CHUNK), []))
-
-
 def response_counts(*, quiz: Quiz, questions: list[QuestionInfo], mode: str, source: str) -> list[ResponseCounts]:
     """The counted attempts (and self-tests) of `quiz`, counted by distinct value; one query per source."""
     if source not in SOURCES:
         raise ValueError(f"source must be one of {', '.join(SOURCES)}")
     counts = []
     if source in ("quiz", "all"):
-        responses = Response.objects.filter(attempt__in=attempts_counted(quiz=quiz, mode=mode).values("id"))
-        counts.append(count_responses(_rows(responses, "attempt_id"), questions))
-    if source in ("selftest", "all"):
-        tests = selftests_counted(quiz=quiz, mode=mode).values("id")
-        items = SelfTestItem.objects.filter(test__in=tests, question_id__in=[q.question_id for q in questions])
-        counts.append(count_responses(_rows(items, "test_id"), questions))
+        rows = counted_rows(Response, "attempt", attempts_counted(quiz=quiz, mode=mode))
+        counts.append(count_responses(rows, questions))
+    if source in ("selftest", "all") and questions:
+        tests = selftests_counted(quiz=quiz, mode=mode)
+        rows = counted_rows(SelfTestItem, "test", tests, [q.question_id for q in questions])
+        counts.append(count_responses(rows, questions))
     return counts
 
 
