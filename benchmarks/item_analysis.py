@@ -12,10 +12,12 @@ names one. It must be an empty database: the script migrates it and flushes it a
 Speed of filling: rows are written directly, not through attempt_start and attempt_submit
 (which `simulate_attempts` uses): those take a few milliseconds per attempt, and the benchmark
 measures reading, not writing. Learners and attempts go in with `bulk_create`; the million
-responses with the cursor's `executemany` (columns and table named from the model), because
-`bulk_create` builds a model instance per row and took about 10 minutes for them here. The answers still come from the item response
-model of `quizzes/rules/simulation.py`, and every response keeps a real snapshot of its question,
-so rows are as wide as real ones.
+responses with the cursor's `executemany` on SQLite and `COPY ... FROM STDIN` on PostgreSQL
+(columns and table named from the model), because `bulk_create` builds a model instance per row
+and took about 10 minutes for them here. PostgreSQL's tables are then vacuumed and analysed, as
+autovacuum would do soon after such a load. The answers still come from the item response
+model of `quizzes/rules/simulation.py`, and every response keeps a real snapshot of its
+question, so rows are as wide as real ones.
 
 Targets on a 2-core machine: under 10 s and under 500 MB for the million responses.
 """
