@@ -1,8 +1,10 @@
 """Reads for item analysis: responses streamed from the database into the statistics core.
 
-Never one ORM object per response: rows come from `values_list(...).iterator()`, ordered by
-attempt, with the mark cast to a float and the chosen ids read as JSON text by the database.
-Marks and choices take few distinct values, so each distinct text is parsed once.
+Never one ORM object per response: four columns per row (attempt, question, the mark cast to
+a float, the chosen ids as JSON text), in attempt order, on a raw chunked cursor
+(`response_rows.counted_rows`), counted by distinct value as they stream past
+(`rules.item_stats.count_responses`). Marks and choices take few distinct values, so each
+distinct text is parsed once. One query per source.
 
 Which attempts count (`ATTEMPT_MODES`), per learner and source, among finished ones only:
 "first" (the default, as Moodle's report: each learner's first finished attempt), "last",
@@ -13,15 +15,12 @@ is the whole self-test's.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, TextField, Window
-from django.db.models.functions import Cast, RowNumber
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
 from ..models import (
@@ -38,18 +37,19 @@ from ..models import (
     SelfTestItem,
 )
 from ..rules.item_stats import (
-    AttemptRow,
     ChoiceInfo,
     Flag,
     FlagThresholds,
     ItemStats,
     ItemStatsAccumulator,
     QuestionInfo,
+    ResponseCounts,
     ScoreBin,
     ScoreHistogram,
-    attempts_from_responses,
+    count_responses,
     item_flags,
 )
+from .response_rows import counted_rows
 
 ATTEMPT_MODES = ("first", "all", "best", "last")
 SOURCES = ("quiz", "selftest", "all")
@@ -149,34 +149,19 @@ def _per_learner(queryset: QuerySet, mode: str) -> QuerySet:
     return ranked.filter(rank=1)
 
 
-def _rows(queryset: QuerySet, key: str) -> Iterator[tuple[int, int | None, float | None, tuple[int, ...]]]:
-    """(attempt key, question id, mark, chosen ids) rows in attempt order, streamed."""
-    streamed = (
-        queryset.order_by(key)
-        .values_list(key, "question_id", Cast("mark", FloatField()), Cast("chosen", TextField()))
-        .iterator(chunk_size=_CHUNK)
-    )
-    parsed: dict[str | None, tuple[int, ...]] = {None: ()}
-    for attempt, question, mark, chosen in streamed:
-        ids = parsed.get(chosen)
-        if ids is None:
-            ids = parsed[chosen] = tuple(json.loads(chosen))
-        yield attempt, question, mark, ids
-
-
-def attempt_rows(*, quiz: Quiz, question_ids: list[int], mode: str, source: str) -> Iterable[AttemptRow]:
-    """Every counted attempt (and self-test) as a row for the accumulator, streamed."""
+def response_counts(*, quiz: Quiz, questions: list[QuestionInfo], mode: str, source: str) -> list[ResponseCounts]:
+    """The counted attempts (and self-tests) of `quiz`, counted by distinct value; one query per source."""
     if source not in SOURCES:
         raise ValueError(f"source must be one of {', '.join(SOURCES)}")
-    parts: list[Iterable[AttemptRow]] = []
+    counts = []
     if source in ("quiz", "all"):
-        responses = Response.objects.filter(attempt__in=attempts_counted(quiz=quiz, mode=mode).values("id"))
-        parts.append(attempts_from_responses(_rows(responses, "attempt_id"), question_ids))
-    if source in ("selftest", "all"):
-        tests = selftests_counted(quiz=quiz, mode=mode).values("id")
-        items = SelfTestItem.objects.filter(test__in=tests, question_id__in=question_ids)
-        parts.append(attempts_from_responses(_rows(items, "test_id"), question_ids))
-    return chain.from_iterable(parts)
+        rows = counted_rows(Response, "attempt", attempts_counted(quiz=quiz, mode=mode))
+        counts.append(count_responses(rows, questions))
+    if source in ("selftest", "all") and questions:
+        tests = selftests_counted(quiz=quiz, mode=mode)
+        rows = counted_rows(SelfTestItem, "test", tests, [q.question_id for q in questions])
+        counts.append(count_responses(rows, questions))
+    return counts
 
 
 def item_analysis(
@@ -187,9 +172,9 @@ def item_analysis(
     infos = [_question_info(q) for q in questions]
     accumulator = ItemStatsAccumulator(infos)
     histogram = ScoreHistogram([info.max_mark for info in infos])
-    for row in attempt_rows(quiz=quiz, question_ids=[q.id for q in questions], mode=mode, source=source):
-        accumulator.add_attempt(row.fractions, row.chosen)
-        histogram.add(row.fractions)
+    for counts in response_counts(quiz=quiz, questions=infos, mode=mode, source=source):
+        accumulator.add_counts(counts)
+        histogram.add_counts(counts.attempts)
     stats = accumulator.result()
     limits = thresholds or flag_thresholds()
     return Analysis(

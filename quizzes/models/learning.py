@@ -73,7 +73,8 @@ class Response(models.Model):
     question never change a stored result.
     """
 
-    attempt = models.ForeignKey(Attempt, related_name="responses", on_delete=models.CASCADE)
+    # No index of its own: `response_stats` and `unique_response_position` both start with it.
+    attempt = models.ForeignKey(Attempt, related_name="responses", on_delete=models.CASCADE, db_index=False)
     position = models.PositiveSmallIntegerField()
     question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.SET_NULL)
     question_version = models.PositiveIntegerField()
@@ -89,6 +90,11 @@ class Response(models.Model):
                 condition=Q(mark__isnull=True) | (Q(mark__gte=0) & Q(mark__lte=1)),
                 name="response_mark_in_range",
             ),
+        ]
+        indexes = [
+            # Covers the item analysis read (analysis/selectors.py): a million responses come
+            # from this small index in attempt order, without reading their wide snapshots.
+            models.Index(fields=["attempt", "question", "mark", "chosen"], name="response_stats"),
         ]
 
     def __str__(self):

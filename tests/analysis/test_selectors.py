@@ -174,3 +174,19 @@ def test_unknown_threshold_setting_is_refused(settings):
     settings.KYPHOQUIZ_ITEM_FLAGS = {"too_easy": 95}
     with pytest.raises(ImproperlyConfigured):
         selectors.flag_thresholds()
+
+
+def test_a_deleted_question_leaves_its_attempts_and_the_other_questions_counted():
+    quiz, qs = quiz_with(3)
+    attempt(learner(1), quiz, qs, [right(qs[0]), right(qs[1]), wrong(qs[2])])
+    attempt(learner(2), quiz, qs, [wrong(qs[0]), right(qs[1]), None])  # q3 left blank: 0
+    qs[1].delete()  # its responses stay, with no question
+
+    result = selectors.item_analysis(quiz=quiz)
+
+    assert result.stats.quiz.attempts == 2
+    assert [q.name for q in result.stats.questions] == ["q1", "q3"]
+    assert [q.facility for q in result.stats.questions] == [50.0, 0.0]
+    close(result.stats.quiz.mean, 100 * (1 + 0) / 2 / 2)  # totals 1 and 0 of 2
+    third = {c.choice_id: c.count for c in result.stats.questions[1].choices}
+    assert third[wrong(qs[2])] == 1 and sum(third.values()) == 1  # the blank picked nothing

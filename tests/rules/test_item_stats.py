@@ -32,7 +32,9 @@ from quizzes.rules.item_stats import (
     QuestionInfo,
     QuestionStats,
     QuizStats,
+    ScoreHistogram,
     attempts_from_responses,
+    count_responses,
     item_flags,
     item_stats,
     random_guess_score,
@@ -567,6 +569,69 @@ def test_attempts_from_responses_groups_rows_by_attempt():
         AttemptRow([None, None, None], [None, None, None]),
     ]
     assert isinstance(attempts[0].fractions[0], float)
+
+
+def _both_ways(questions: list[QuestionInfo], rows: list[tuple]) -> tuple[ItemStats, ItemStats, tuple, tuple]:
+    """The statistics and score bins from attempt rows one by one, and from `count_responses`."""
+    one_by_one = ItemStatsAccumulator(questions)
+    bins_one = ScoreHistogram([q.max_mark for q in questions])
+    parsed = [(a, q, m, json.loads(c)) for a, q, m, c in rows]
+    for attempt in attempts_from_responses(parsed, [q.question_id for q in questions]):
+        one_by_one.add_attempt(attempt.fractions, attempt.chosen)
+        bins_one.add(attempt.fractions)
+    counted = ItemStatsAccumulator(questions)
+    bins_counted = ScoreHistogram([q.max_mark for q in questions])
+    counts = count_responses(iter(rows), questions)
+    counted.add_counts(counts)
+    bins_counted.add_counts(counts.attempts)
+    return one_by_one.result(), counted.result(), bins_one.bins(), bins_counted.bins()
+
+
+def _stream(rnd: random.Random, questions: list[QuestionInfo], attempts: int, *, odd: bool) -> list[tuple]:
+    """Response rows as the database streams them: chosen ids as JSON text, in attempt order."""
+    rows = []
+    for a in range(attempts):
+        shown = [q for q in questions if rnd.random() < 0.9] if odd else questions
+        for q in shown:
+            picked = rnd.sample([c.choice_id for c in q.choices], rnd.choice([0, 1, 1, 1, 2]))
+            mark = rnd.choice([0.0, 1.0, 0.5, 0.3333333]) if picked else 0.0
+            rows.append(
+                (a, q.question_id, None if odd and not picked and rnd.random() < 0.5 else mark, json.dumps(picked))
+            )
+        if odd and rnd.random() < 0.1:
+            rows.append((a, 999, 1.0, "[1]"))  # a question deleted from the quiz since
+        if odd and shown and rnd.random() < 0.05:
+            rows.append((a, shown[0].question_id, 1.0, f"[{shown[0].choices[0].choice_id}]"))  # listed twice
+    return rows
+
+
+@pytest.mark.parametrize("odd", [False, True], ids=["plain", "gaps-blanks-deleted-twice"])
+@pytest.mark.parametrize("max_marks", [(1, 1, 1, 1), (1, 2, 0.5, 1)], ids=["unit", "weighted"])
+def test_counted_responses_give_the_same_statistics_as_attempts_one_by_one(odd, max_marks):
+    rnd = random.Random(f"{odd}{max_marks}")
+    questions = [
+        QuestionInfo(
+            i + 1, f"q{i + 1}", max_mark=m, choices=tuple(ChoiceInfo(10 * (i + 1) + k, k == 0) for k in range(4))
+        )
+        for i, m in enumerate(max_marks)
+    ]
+    rows = _stream(rnd, questions, 300, odd=odd)
+
+    one_by_one, counted, bins_one, bins_counted = _both_ways(questions, rows)
+
+    assert counted == one_by_one
+    assert bins_counted == bins_one
+    assert counted.quiz.attempts == 300
+
+
+def test_counting_parses_each_chosen_text_once_and_reads_ids_in_any_form():
+    questions = [QuestionInfo(1, "q1", choices=(ChoiceInfo(5, 1), ChoiceInfo(6, 0)))]
+    rows = [(1, 1, 1.0, "[5]"), (2, 1, 1.0, (5,)), (3, 1, 0.0, None), (4, 1, 0.0, "[]"), (5, 1, 0.0, "[6, 5]")]
+
+    counts = count_responses(rows, questions)
+
+    assert counts.responses == {(0, 1.0, (5,), 1.0): 2, (0, 0.0, (), 0.0): 2, (0, 0.0, (6, 5), 0.0): 1}
+    assert counts.attempts == {(1.0, 1.0): 2, (0.0, 1.0): 3}
 
 
 # Flags ------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from decimal import Decimal
 from itertools import repeat
 from math import fsum, isfinite, sqrt
 
+from quizzes.rules.item_stats.counting import ResponseCounts
 from quizzes.rules.item_stats.inputs import AttemptRow, QuestionInfo
 from quizzes.rules.item_stats.moments import Columns, choice_picks, question_moments
 from quizzes.rules.item_stats.results import ZERO_TOLERANCE, ItemStats
@@ -71,6 +72,13 @@ class ItemStatsAccumulator:
             self._counts.update((i, x, response, total) for i, x, response in shown if x is not None)
         else:
             self._counts.update(zip(self._positions, marks, responses, repeat(total)))
+
+    def add_counts(self, counts: ResponseCounts) -> None:
+        """Count many attempts at once, as `count_responses` grouped them (for these questions)."""
+        for (total, _possible), n in counts.attempts.items():
+            self._attempts += n
+            self._totals[total] = self._totals.get(total, 0) + n
+        self._counts.update(counts.responses)
 
     def result(self) -> ItemStats:
         """The statistics of the attempts added so far."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from math import fsum
@@ -37,9 +37,19 @@ class ScoreHistogram:
         possible = fsum(m for _f, m in shown)
         if not possible:
             return
-        score = 100 * fsum(f * m for f, m in shown) / possible
+        self._count(fsum(f * m for f, m in shown), possible, 1)
+
+    def add_counts(self, attempts: Mapping[tuple[float, float], int]) -> None:
+        """Count attempts by (total of marks, max marks of the questions shown), as
+        `ResponseCounts.attempts` holds them."""
+        for (total, possible), n in attempts.items():
+            if possible:
+                self._count(total, possible, n)
+
+    def _count(self, total: float, possible: float, n: int) -> None:
+        score = 100 * total / possible
         index = min(max(int(score // self._width), 0), len(self._counts) - 1)
-        self._counts[index] += 1
+        self._counts[index] += n
 
     def bins(self) -> tuple[ScoreBin, ...]:
         """Every bin from 0 to 100, empty ones included."""
