@@ -68,7 +68,7 @@ def forget_all_permissions() -> None:
 
 def quiz_page_key(user_id: int, slug: str, language: str) -> str:
     # Bump the number when the page's HTML changes shape, so that no old page is served.
-    return f"quizpage:4:{user_id}:{slug}:{language}"
+    return f"quizpage:5:{user_id}:{slug}:{language}"
 
 
 def quiz_generation_key(slug: str) -> str:
@@ -101,7 +101,10 @@ def _answer_sheet_key(test_id: int) -> str:
 def answer_sheet_get(test_id: int, read):
     """The test's answer sheet from the worker's memory, else the shared cache, else `read()`
     (stored in both); None when `read()` finds no such test."""
-    key = _answer_sheet_key(test_id)
+    return _sheet_get(_answer_sheet_key(test_id), read)
+
+
+def _sheet_get(key: str, read):
     local = caches["local"]
     sheet = local.get(key)
     if sheet is None:
@@ -118,6 +121,28 @@ def answer_sheet_get(test_id: int, read):
 def forget_answer_sheet(*, test_id: int) -> None:
     """Drop any sheet cached under a new test's id: one left by a database that was recreated
     while the shared cache (or this worker) kept running would describe another test."""
-    key = _answer_sheet_key(test_id)
+    _sheet_forget(_answer_sheet_key(test_id))
+
+
+def _sheet_forget(key: str) -> None:
     caches["local"].delete(key)
     cache.delete(key)
+
+
+# Quiz attempts' answer sheets ---------------------------------------------------------------------
+
+
+def _attempt_sheet_key(attempt_id: int) -> str:
+    # Bump the version when the sheet changes shape, so that no old entry is unpickled.
+    return f"attempt:{attempt_id}:sheet:v1"
+
+
+def attempt_sheet_get(attempt_id: int, read):
+    """An attempt's answer sheet (it never changes: the questions are frozen when it starts),
+    from the worker's memory, else the shared cache, else `read()`; None for no such attempt."""
+    return _sheet_get(_attempt_sheet_key(attempt_id), read)
+
+
+def forget_attempt_sheet(*, attempt_id: int) -> None:
+    """Drop any sheet cached under a new attempt's id (an id can come back after a delete)."""
+    _sheet_forget(_attempt_sheet_key(attempt_id))

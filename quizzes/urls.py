@@ -12,6 +12,7 @@ urlpatterns = [
     path("", learning_views.home, name="home"),
     path("lessons/<slug:slug>/", learning_views.lesson_detail, name="lesson_detail"),
     path("quizzes/<slug:slug>/", learning_views.quiz_take, name="quiz_take"),
+    path("quizzes/<slug:slug>/save/", learning_views.quiz_save, name="quiz_save"),
     path("attempts/<int:pk>/", learning_views.attempt_result, name="attempt_result"),
     path("me/results/", learning_views.my_results, name="my_results"),
     # Trainee self-tests and spaced review

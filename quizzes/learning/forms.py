@@ -20,6 +20,9 @@ class QuizAnswerForm(forms.Form):
     confirm_unanswered = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data=None, *, responses):
+        # The questions the page sent (each sends an empty value besides its ticks); a question
+        # it did not send keeps the answer saved as it was chosen (learning/answers.py).
+        self.sent = {k for k in data if k.startswith("q")} if data is not None else set()
         if data is not None:
             # An empty value ("") is a question left unanswered, not an invalid choice.
             data = data.copy()
@@ -51,8 +54,14 @@ class QuizAnswerForm(forms.Form):
         return cleaned
 
     def answers(self) -> dict[int, frozenset[int]]:
-        """Chosen choice ids by response position (valid forms only)."""
-        return {r.position: frozenset(self.cleaned_data.get(self.field_name(r.position)) or ()) for r in self.responses}
+        """Chosen choice ids by response position (valid forms only): what the page sent for a
+        question, else what was saved for it as it was chosen."""
+        return {
+            r.position: frozenset(self.cleaned_data.get(self.field_name(r.position)) or ())
+            if self.field_name(r.position) in self.sent
+            else frozenset(r.chosen)
+            for r in self.responses
+        }
 
     def unanswered_count(self) -> int:
         return sum(1 for picked in self.answers().values() if not picked)

@@ -31,18 +31,24 @@ PAGE_TEMPLATE = "quizzes/learning/quiz_take.html"
 CSRF_PLACEHOLDER = "kq-csrf-token-placeholder"
 
 
-def _render(response: Response, total: int, selected: set[str], errors: Sequence[str]) -> str:
-    """One question; `selected` holds the values the learner had ticked (shown again after an error)."""
+def _render(response: Response, total: int, selected: set[str] | None, errors: Sequence[str]) -> str:
+    """One question; `selected` holds the values the learner had ticked (shown again after an
+    error), None for the answer saved as it was chosen (`response.chosen`)."""
     snapshot = response.snapshot
-    ids = choice_ids_by_value(snapshot["choices"])
+    if selected is None:
+        checked = set(response.chosen)
+    else:
+        ids = choice_ids_by_value(snapshot["choices"])
+        checked = {ids[v] for v in selected if v in ids}
     return get_template(TEMPLATE).render(
         {
             "position": response.position,
             "total": total,
             "stem": snapshot["stem"],
             "multiple": snapshot["kind"] == "multiple",
-            "choices": shown_choices(snapshot["choices"], checked={ids[v] for v in selected if v in ids}),
+            "choices": shown_choices(snapshot["choices"], checked=checked),
             "errors": errors,
+            "sent_marker": True,  # an empty value: the submission says it sent this question
         }
     )
 
@@ -53,11 +59,14 @@ def question_blocks(
     selected: Mapping[int, set[str]] | None = None,
     errors: Mapping[int, Sequence[str]] | None = None,
 ) -> SafeString:
-    """The HTML of every question, in order, with the learner's ticks and errors; no answers in it."""
-    selected = selected or {}
+    """The HTML of every question, in order, with the learner's ticks (as sent, else as saved)
+    and errors; no answers in it."""
     errors = errors or {}
     total = len(responses)
-    html = "".join(_render(r, total, selected.get(r.position, set()), errors.get(r.position, ())) for r in responses)
+    html = "".join(
+        _render(r, total, None if selected is None else selected.get(r.position, set()), errors.get(r.position, ()))
+        for r in responses
+    )
     return mark_safe(html)  # noqa: S308 - every value went through the escaping template
 
 
@@ -84,15 +93,20 @@ def cached_quiz_page(request, *, slug: str) -> HttpResponse | None:
 
 
 def quiz_page(request, *, quiz: Quiz, attempt: Attempt) -> HttpResponse:
-    """The quiz page for an open attempt with nothing ticked, from the cache if it holds this
-    very attempt's page, else rendered and cached.
+    """The quiz page for an open attempt: with nothing ticked yet, from the cache if it holds
+    this very attempt's page, else rendered and cached.
 
     Only the CSRF token differs between two loads of the same page; it is put in on the way
-    out. A page with a message to show is neither served from nor stored in the cache.
+    out. A page with a message to show, or with answers saved as they were chosen (ticked
+    again on the page), is neither served from nor stored in the cache.
     """
     context = {"quiz": quiz, "attempt": attempt, "unanswered": 0, "answered": 0, "first_unanswered": 1}
-    if len(get_messages(request)):
-        context["blocks"], context["total"] = _blocks(attempt)
+    responses = list(attempt.responses.all())
+    if len(get_messages(request)) or any(r.chosen for r in responses):
+        # A message to show, or answers saved as they were chosen: this learner's own page.
+        context["blocks"], context["total"] = question_blocks(responses), len(responses)
+        context["answered"] = sum(1 for r in responses if r.chosen)
+        context["first_unanswered"] = next((r.position for r in responses if not r.chosen), None)
         return render(request, PAGE_TEMPLATE, context)
     page_key, gen_key = _keys(request.user.pk, quiz.slug)
     # Read the quiz's generation before rendering: a change made meanwhile outdates this entry.
@@ -102,7 +116,7 @@ def quiz_page(request, *, quiz: Quiz, attempt: Attempt) -> HttpResponse:
     stamp = (attempt.pk, attempt.started_at.isoformat())
     if entry is not None and entry["generation"] == generation and entry["attempt"] == stamp:
         return _with_csrf(request, entry["html"])
-    context["blocks"], context["total"] = _blocks(attempt)
+    context["blocks"], context["total"] = question_blocks(responses), len(responses)
     html = render_to_string(PAGE_TEMPLATE, {**context, "csrf_token": CSRF_PLACEHOLDER}, request)
     cache.set(page_key, {"html": html, "generation": generation, "attempt": stamp}, keys.QUIZ_PAGE_SECONDS)
     return _with_csrf(request, html)
@@ -110,11 +124,6 @@ def quiz_page(request, *, quiz: Quiz, attempt: Attempt) -> HttpResponse:
 
 def _with_csrf(request, html: str) -> HttpResponse:
     return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
-
-
-def _blocks(attempt: Attempt) -> tuple[SafeString, int]:
-    responses = list(attempt.responses.all())
-    return question_blocks(responses), len(responses)
 
 
 def quiz_page_with_answers(request, *, quiz: Quiz, attempt: Attempt, form, unanswered: int = 0, status: int = 200):

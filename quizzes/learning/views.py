@@ -2,16 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from ..roles import learner_required
 from ..snapshots import review_filter
-from . import rendering, selectors, services
+from . import answers, rendering, selectors, services
 from .forms import QuizAnswerForm
 
 
@@ -49,6 +51,28 @@ def quiz_take(request, slug):
     if attempt.is_submitted:
         return render(request, "quizzes/learning/quiz_done.html", {"quiz": quiz, "attempt": attempt})
     return rendering.quiz_page(request, quiz=quiz, attempt=attempt)
+
+
+@require_POST
+@login_required
+@learner_required
+def quiz_save(request, slug):
+    """The page's script saves answers as they are chosen: `attempt` and, for each question
+    changed since its last save, `q<position>` with an empty value and the values ticked."""
+    try:
+        attempt_id = int(request.POST.get("attempt", ""))
+        shown = {
+            int(key[1:]): request.POST.getlist(key) for key in request.POST if key[:1] == "q" and key[1:].isdigit()
+        }
+        saved = answers.attempt_answers_save(user=request.user, attempt_id=attempt_id, shown=shown)
+    except (ValueError, ObjectDoesNotExist):
+        raise Http404 from None
+    except answers.InvalidAnswer as error:
+        return JsonResponse({"saved": False, "error": error.message}, status=400)
+    except answers.AttemptClosed:
+        message = _("This quiz was already submitted, or changed since you opened it. Reload the page.")
+        return JsonResponse({"saved": False, "error": message, "reload": True}, status=409)
+    return JsonResponse({"saved": True, "positions": saved})
 
 
 def _quiz_submit(request, quiz):

@@ -62,7 +62,90 @@
     if (!first) warning.classList.add("d-none");
   }
 
-  form.addEventListener("change", update);
+  // Each answer is saved as it is chosen, so a closed tab or a dropped network loses nothing.
+  // Changes wait a moment and go together in one small request; what is not acknowledged
+  // stays pending and is sent again (when the network is back, or the page is hidden).
+  var saveUrl = form.dataset.saveUrl;
+  var status = document.getElementById("save-status");
+  var pending = {};     // position -> true while its latest choice is not acknowledged
+  var inFlight = null;  // the positions of the request on its way
+  var timer = null;
+
+  function say(text, failed) {
+    if (!status) return;
+    status.textContent = text;
+    status.classList.toggle("text-danger", !!failed);
+    status.classList.toggle("text-muted", !failed);
+  }
+
+  function body(positions) {
+    var data = new URLSearchParams();
+    data.append("csrfmiddlewaretoken", form.elements.csrfmiddlewaretoken.value);
+    data.append("attempt", form.elements.attempt.value);
+    positions.forEach(function (position) {
+      var name = "q" + position;
+      data.append(name, "");
+      form.querySelectorAll('input[name="' + name + '"]:checked').forEach(function (input) {
+        data.append(name, input.value);
+      });
+    });
+    return data;
+  }
+
+  function flush(leaving) {
+    clearTimeout(timer);
+    var positions = Object.keys(pending);
+    if (!saveUrl || !positions.length || (inFlight && !leaving)) return;
+    positions.forEach(function (position) { delete pending[position]; });
+    inFlight = positions;
+    say(form.dataset.savingText, false);
+    fetch(saveUrl, {
+      method: "POST",
+      body: body(positions),
+      credentials: "same-origin",
+      keepalive: true,
+      headers: { Accept: "application/json" },
+    }).then(function (response) {
+      return response.json().then(function (answer) { return { ok: response.ok, answer: answer }; });
+    }).then(function (result) {
+      inFlight = null;
+      if (result.ok && result.answer.saved) {
+        if (Object.keys(pending).length) { schedule(); } else { say(form.dataset.savedText, false); }
+        return;
+      }
+      say(result.answer.error || form.dataset.failedText, true);
+      if (!result.answer.reload) { retry(positions); }
+    }).catch(function () {
+      inFlight = null;
+      say(form.dataset.failedText, true);
+      retry(positions);
+    });
+  }
+
+  function retry(positions) {
+    positions.forEach(function (position) { pending[position] = true; });
+    clearTimeout(timer);
+    timer = setTimeout(flush, 5000);
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(flush, 400);
+  }
+
+  form.addEventListener("change", function (event) {
+    var name = event.target && event.target.name;
+    if (name && /^q\d+$/.test(name)) {
+      pending[name.slice(1)] = true;
+      schedule();
+    }
+    update();
+  });
+  window.addEventListener("online", function () { flush(false); });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") flush(true);
+  });
+  window.addEventListener("pagehide", function () { flush(true); });
   form.addEventListener("submit", function (event) {
     var submitter = event.submitter;
     if (submitter && submitter.name === "confirm_unanswered") return;
@@ -74,6 +157,10 @@
       : form.dataset.unansweredMany.replace("COUNT", missing);
     warning.classList.remove("d-none");
     warning.focus();
+  });
+  // Submitting sends every answer itself: nothing is left to save on the way out.
+  form.addEventListener("submit", function (event) {
+    if (!event.defaultPrevented) { pending = {}; clearTimeout(timer); }
   });
   update();
 })();

@@ -82,7 +82,9 @@ IMPORT_GIFT = """::axe-import-1:: Which scan measures bone density? {=A DXA scan
 
 def upload_questions(page: Page, scene: Scene) -> None:
     """Upload a small GIFT file for a new quiz: the preview shows (nothing is saved yet)."""
-    page.set_input_files("main [name=file]", {"name": "axe.gift", "mimeType": "text/plain", "buffer": IMPORT_GIFT.encode()})
+    page.set_input_files(
+        "main [name=file]", {"name": "axe.gift", "mimeType": "text/plain", "buffer": IMPORT_GIFT.encode()}
+    )
     page.select_option("main [name=file_format]", "gift")
     page.fill("main [name=new_quiz]", "axe-imported")
     submit(page)
@@ -334,6 +336,7 @@ EXEMPT = {
     "quizzes:progress_chart": "an SVG image inside the progress page, which is checked",
     "quizzes:quiz_statistics_chart": "an SVG image inside the quiz statistics page, which is checked",
     "quizzes:patient_pdf": "a PDF download, not a web page",
+    "quizzes:quiz_save": "POST only: the quiz page's script saves answers here (JSON)",
     "quizzes:quiz_export_csv": "a CSV download (results, responses), not a web page",
     "quizzes:patient_signoff": "POST only: redirects to the record page, which is checked",
     "quizzes:patient_lockout_lift": "POST only: redirects to the record page, which is checked",
