@@ -8,7 +8,7 @@ serve` runs it. The content is loaded and the learners are signed in beforehand 
 directly), so the runs measure taking quizzes; sign-in is measured on its own.
 
 - `load` (default): 50 locust users for 60 s, half taking the 30-question trainee quiz again
-  and again (page, submit, result), half taking 10-question self-tests (builder, each question's
+  and again (page, each answer saved as it is chosen, submit, result), half taking 10-question self-tests (builder, each question's
   page and its JSON save, finish, review); then the quiz page and a bare Django view with wrk,
   on the same server, for their ratio.
 - `stampede`: 1,000 learners open the same quiz within 10 s (each starts an attempt).
@@ -84,6 +84,9 @@ print(json.dumps({
     "attempts_acknowledged": len(attempts),
     "attempts_stored": stored.count(),
     "answers_acknowledged": sum(ack["answers"] for ack in acks),
+    "quiz_saves_acknowledged": sum(ack["quiz_saves"] for ack in acks),
+    "quiz_saves_stored": Response.objects.filter(attempt_id__in=[a for ack in acks for a in ack["saved_attempts"]])
+    .exclude(chosen=[]).count(),
     "answers_stored": Response.objects.filter(attempt__in=stored).exclude(chosen=[]).count(),
     "selftest_saves_acknowledged": sum(ack["saves"] for ack in acks),
     "selftest_saves_stored": SelfTestItem.objects.filter(test_id__in=tests).exclude(chosen=[]).count(),

@@ -5,8 +5,8 @@ written by load.py's set-up), so the run measures taking quizzes, not password h
 each user had acknowledged by the server (attempt ids, answers, saves) is appended to
 BENCH_ACKS (one JSON line per user) when the run stops, for load.py to compare with the database.
 
-- QuizLearner: opens the quiz (starting again if the last attempt was submitted), submits an
-  answer for every question, reads the result.
+- QuizLearner: opens the quiz (starting again if the last attempt was submitted), saves an
+  answer for every question as the page's script does, submits them, reads the result.
 - SelfTestTaker: builds a 10-question self-test, opens and saves each question as the page's
   script does (JSON), finishes and reads the review.
 - StampedeLearner (BENCH_SCENARIO=stampede): opens the quiz once, then waits.
@@ -59,7 +59,15 @@ class Learner(FastHttpUser):
         person = PEOPLE["people"][next(_next_person) % len(PEOPLE["people"])]
         self.cookie = person["cookie"]
         self.csrf = person["csrf"]
-        self.acks = {"user": person["username"], "attempts": [], "answers": 0, "saves": 0, "tests": []}
+        self.acks = {
+            "user": person["username"],
+            "attempts": [],
+            "answers": 0,
+            "quiz_saves": 0,
+            "saved_attempts": [],
+            "saves": 0,
+            "tests": [],
+        }
         ACKS.append(self.acks)
 
     def headers(self, *, page=None, json_answer=False):
@@ -95,6 +103,14 @@ class QuizLearner(Learner):
         if attempt is None:
             return
         answers = {f"q{position}": values[0] for position, values in values_by_question(page).items()}
+        for name, value in answers.items():  # as the page's script saves each choice
+            saved = self.post(
+                f"{path}save/", {"attempt": attempt.group(1), name: ["", value]}, name="quiz save", json_answer=True
+            )
+            if saved.status_code == 200 and (saved.json() or {}).get("saved"):
+                self.acks["quiz_saves"] += 1
+                if int(attempt.group(1)) not in self.acks["saved_attempts"]:
+                    self.acks["saved_attempts"].append(int(attempt.group(1)))
         answer = self.post(path, {"attempt": attempt.group(1), **answers}, name="quiz submit")
         if answer.status_code == 302 and "/attempts/" in (answer.headers.get("Location") or ""):
             self.acks["attempts"].append(int(attempt.group(1)))
