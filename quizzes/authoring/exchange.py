@@ -31,6 +31,7 @@ def question_to_exchange(question: Question) -> dict[str, Any]:
         ],
         "general_feedback": question.explanation,
         "topic": question.topic.slug if question.topic else None,
+        "scoring": question.scoring,
     }
 
 
@@ -63,6 +64,7 @@ def question_spec_from_exchange(data: Any, where: str) -> QuestionSpec:
             stem=str(_require(data, "text", where)).strip(),
             explanation=str(data.get("general_feedback") or "").strip(),
             topic=topic or None,
+            scoring=str(data.get("scoring") or ""),
             choices=_choice_specs(answers, where),
         ),
         where,
@@ -105,7 +107,8 @@ def specs_keep_stored(*, quiz: Quiz, specs: list[QuestionSpec]) -> list[Question
     """Imported specs completed from the quiz's stored questions of the same name.
 
     The exchange format has no source, section, difficulty, practice flag or item-check exceptions: a question
-    already in the quiz keeps its stored ones, and a new question starts without them.
+    already in the quiz keeps its stored ones, and a new question starts without them. A file that
+    does not say how a question is scored (GIFT, Aiken) keeps the stored scoring too.
     """
     if quiz.pk is None:  # a quiz this import is about to create has nothing stored
         return list(specs)
@@ -120,6 +123,7 @@ def specs_keep_stored(*, quiz: Quiz, specs: list[QuestionSpec]) -> list[Question
                 source=question.source,
                 difficulty=question.difficulty,
                 practice=question.practice,
+                scoring=spec.scoring or question.scoring,
                 section=f"{question.section.lesson.slug}#{question.section.slug}" if question.section else None,
                 allow=allow_from_stored(question.item_check_allow),
             )
