@@ -114,6 +114,17 @@ def question_upsert(*, quiz: Quiz, spec: QuestionSpec, position: int) -> str:
     return outcome
 
 
+def translations_checked_save(*, question: Question) -> None:
+    """Someone checked every translation of the question against its English: record each as
+    made from the English as it is now, so none shows as older."""
+    question.translation_sources = sources_now(question, QUESTION_FIELDS)
+    question.save(update_fields=["translation_sources"])
+    choices = list(question.choices.all())
+    for choice in choices:
+        choice.translation_sources = sources_now(choice, CHOICE_FIELDS)
+    Choice.objects.bulk_update(choices, ["translation_sources"])
+
+
 def _record(report: SyncReport, label: str, outcome: str) -> None:
     if outcome == "created":
         report.created.append(label)

@@ -17,6 +17,16 @@ from enum import StrEnum
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
+# The grades Moodle offers for a choice (as fractions; their negatives are penalties), and how
+# far a stored fraction may be from one of them (0.3333334 is 33.33333 %).
+MOODLE_FRACTIONS = tuple(
+    Decimal(f)
+    for f in (
+        "1", "0.9", "0.8333333", "0.8", "0.75", "0.7", "0.6666667", "0.6", "0.5", "0.4", "0.3333333",
+        "0.3", "0.25", "0.2", "0.1666667", "0.1428571", "0.125", "0.1111111", "0.1", "0.05", "0",
+    )
+)  # fmt: skip
+MOODLE_FRACTION_TOLERANCE = Decimal("0.000001")
 # How far the right choices of a multiple-answer question may add up away from 1
 # (three choices at 0.3333333 are fine).
 FRACTION_SUM_TOLERANCE = Decimal("0.0001")
@@ -103,6 +113,11 @@ def grade_attempt(
 def correct_choice_ids(question: QuestionKey) -> frozenset[int]:
     """The choices that earn marks: the ones a review shows as correct."""
     return frozenset(c for c, f in question.fractions.items() if f > 0)
+
+
+def is_moodle_fraction(fraction: Decimal) -> bool:
+    """Whether a fraction is one of Moodle's grades or its negative (within the tolerance)."""
+    return any(abs(abs(fraction) - f) <= MOODLE_FRACTION_TOLERANCE for f in MOODLE_FRACTIONS)
 
 
 def everything_scores(kind: Kind, fractions: Iterable[Decimal], scoring: Scoring = Scoring.PARTIAL) -> Decimal:
