@@ -67,14 +67,15 @@ def question_version_save(*, question: Question, user=None) -> QuestionVersion:
     """Record the question as just saved (call it after its choices are saved).
 
     Unchanged: nothing happens. Answered at its current version: the version number goes up and
-    a new version is kept. Otherwise the current version is updated in place.
+    a new version is kept. Otherwise the current version is updated in place (or recorded, for
+    a question saved before versions were kept).
     """
     question = Question.objects.select_for_update().select_related("topic").get(pk=question.pk)
     snapshot = version_snapshot(question)
     current = QuestionVersion.objects.filter(question=question, number=question.version).first()
     if current is not None and current.snapshot == snapshot:
         return current
-    if current is not None and question_answered(question=question, current=current):
+    if question_answered(question=question, current=current):
         question.version += 1
         Question.objects.filter(pk=question.pk).update(version=question.version)
         current = None
