@@ -162,7 +162,7 @@ class QuestionAdminForm(TranslatedForm):
     """The question form; the admin supplies the model and fields."""
 
     translated = QUESTION_FIELDS
-    stem_es = _spanish_field(_("Text (Spanish)"), rows=4)
+    stem_es = _spanish_field(_("Stem (Spanish)"), rows=4)
     explanation_es = _spanish_field(_("Explanation (Spanish)"), rows=6)
     translations_checked = forms.BooleanField(
         label=_("The Spanish still says what the English says"),
