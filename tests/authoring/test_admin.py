@@ -89,7 +89,11 @@ def test_admin_accepts_percentages_and_stores_fractions(admin_session):
     question = Question.objects.get(pk=question.pk)
     assert question.kind == "multiple"
     assert question.version == 1  # nobody had answered it: edited in place
-    assert sorted(question.choices.values_list("fraction", flat=True)) == [Decimal("-0.5"), Decimal("0.5"), Decimal("0.5")]
+    assert sorted(question.choices.values_list("fraction", flat=True)) == [
+        Decimal("-0.5"),
+        Decimal("0.5"),
+        Decimal("0.5"),
+    ]
 
 
 def test_attempts_are_read_only_in_the_admin(admin_session):

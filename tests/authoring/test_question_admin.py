@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from quizzes.authoring.translations import english_digest
 from quizzes.models import Attempt, Choice, Question, Response
-from tests.authoring.test_admin import change_url, question_post
+from tests.authoring.test_admin import change_url
 from tests.consent.factories import build_pathway
 from tests.factories import QuestionFactory, QuizFactory, UserFactory, multiple_question
 
@@ -104,7 +104,9 @@ def test_a_translation_older_than_its_english_is_marked_until_checked(admin_clie
         translations={"es": {"stem": "¿Qué hueso?"}},
         translation_sources={"es": {"stem": english_digest("Which bone?")}},
     )
-    assert admin_client.post(change_url(question), existing_post(question, stem="Which bone breaks?")).status_code == 302
+    assert (
+        admin_client.post(change_url(question), existing_post(question, stem="Which bone breaks?")).status_code == 302
+    )
     html = admin_client.get(change_url(question)).content.decode()
     assert html.count("Older than the English") == 1
     assert 'class="translation-stale"' in html

@@ -10,7 +10,9 @@ from tests.browser.test_small_screens import OVERFLOW_JS
 LONG = "A weakened vertebra that has partly collapsed, often after a minor fall or even a cough or a sneeze"
 
 
-def test_the_question_editor_fits_a_1280_px_window(transactional_db, django_user_model, log_in, live_server, new_context, pytestconfig):
+def test_the_question_editor_fits_a_1280_px_window(
+    transactional_db, django_user_model, log_in, live_server, new_context, pytestconfig
+):
     from quizzes.models import Choice, Question, Quiz
 
     admin = django_user_model.objects.create_superuser(username="editor", password="Calcium-Spine-2026!")

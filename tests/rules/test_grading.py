@@ -198,9 +198,7 @@ _fraction = st.sampled_from([Decimal(f) for f in ("1", "0.5", "0.3333333", "0.25
     chosen=st.sets(st.integers(min_value=0, max_value=5)),
 )
 def test_all_or_nothing_marks_one_exactly_when_the_right_set_is_chosen(fractions, chosen):
-    key = QuestionKey(
-        kind=Kind.MULTIPLE, fractions=dict(enumerate(fractions)), scoring=grading.Scoring.ALL_OR_NOTHING
-    )
+    key = QuestionKey(kind=Kind.MULTIPLE, fractions=dict(enumerate(fractions)), scoring=grading.Scoring.ALL_OR_NOTHING)
     chosen = {c for c in chosen if c < len(fractions)}
     right = {i for i, f in enumerate(fractions) if f > 0}
     mark = grading.question_mark(key, chosen)
