@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import ConsentRecord, Question, QuestionVersion, Response, SelfTestItem
@@ -139,8 +138,3 @@ def version_diff(*, old: QuestionVersion, new: QuestionVersion) -> VersionDiff:
         if before[label] != after[label]
     ]
     return VersionDiff(old=old, new=new, tables=tables)
-
-
-def version_title(version: QuestionVersion) -> str:
-    """A version's short label for lists: its number and the start of its text, escaped."""
-    return escape(f"v{version.number}: {version.snapshot['stem'][:80]}")

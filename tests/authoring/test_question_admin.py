@@ -221,10 +221,11 @@ def test_the_preview_says_when_a_language_is_missing(admin_client):
     assert "has no translation yet" in html
 
 
-def test_the_preview_is_for_staff_only(client):
+@pytest.mark.parametrize("page", ["preview", "versions"])
+def test_the_preview_and_versions_are_for_staff_only(client, page):
     question = QuestionFactory()
     client.force_login(UserFactory())
-    response = client.get(reverse("admin:quizzes_question_preview", args=[question.pk]))
+    response = client.get(reverse(f"admin:quizzes_question_{page}", args=[question.pk]))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
     assert Question.objects.count() == 1
