@@ -291,5 +291,5 @@ def tick_everything(p: Prepared) -> Iterator[str]:
         total = sum((Decimal(str(c.fraction)) for c in p.item.choices), Decimal(0))
     except InvalidOperation:
         return
-    if total > 0:
+    if total.is_finite() and total > 0:
         yield f"Ticking every choice earns {(min(total, Decimal(1)) * 100).normalize():f}% of the mark."
