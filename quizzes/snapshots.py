@@ -21,8 +21,10 @@ def question_snapshot(question: Question, choice_order: list[int] | None = None)
     section = question.section
     return {
         "question_id": question.id,
+        "version": question.version,
         "name": question.name,
         "kind": question.kind,
+        "scoring": question.scoring,
         "stem": question.stem,
         "explanation_html": question.explanation_html,
         "source": question.source,
@@ -59,10 +61,12 @@ def snapshot_mark(snapshot: dict[str, Any], chosen: Iterable[int]) -> Decimal:
 
 
 def snapshot_key(snapshot: dict[str, Any]) -> grading.QuestionKey:
-    """What grading needs, read back from a snapshot."""
+    """What grading needs, read back from a snapshot (one frozen before scoring modes existed
+    was scored partially, and keeps being so)."""
     return grading.QuestionKey(
         kind=grading.Kind(snapshot["kind"]),
         fractions={c["id"]: Decimal(c["fraction"]) for c in snapshot["choices"]},
+        scoring=grading.Scoring(snapshot.get("scoring", grading.Scoring.PARTIAL)),
     )
 
 

@@ -84,6 +84,7 @@ class QuestionRow:
     edit_url: str
     flags: list[FlagView]
     choices: list[ChoiceRow]
+    versions: tuple[int, ...] = ()  # the versions answered, when other than just the current one
 
     @property
     def see_writing(self) -> bool:
@@ -117,7 +118,10 @@ def question_rows(analysis: Analysis) -> list[QuestionRow]:
             for c in stats.choices
         ]
         views = [FlagView.of(f) for f in flags]
-        rows.append(QuestionRow(number, question, stats, question_edit_url(question.id), views, choices))
+        versions = analysis.versions.get(question.id, ())
+        if versions in ((), (question.version,)):
+            versions = ()
+        rows.append(QuestionRow(number, question, stats, question_edit_url(question.id), views, choices, versions))
     return rows
 
 

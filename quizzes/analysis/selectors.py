@@ -74,6 +74,9 @@ class Analysis:
     attempts_counted: str
     source: str
     thresholds: FlagThresholds
+    # The versions of each question that the counted quiz attempts answered (question id ->
+    # version numbers): the statistics pool them, and the page says so when they differ.
+    versions: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
 
 def flag_thresholds() -> FlagThresholds:
@@ -177,6 +180,7 @@ def item_analysis(
         histogram.add_counts(counts.attempts)
     stats = accumulator.result()
     limits = thresholds or flag_thresholds()
+    versions = answered_versions(quiz=quiz, mode=mode) if source in ("quiz", "all") else {}
     return Analysis(
         quiz=quiz,
         questions=questions,
@@ -186,7 +190,22 @@ def item_analysis(
         attempts_counted=mode,
         source=source,
         thresholds=limits,
+        versions=versions,
     )
+
+
+def answered_versions(*, quiz: Quiz, mode: str = "first") -> dict[int, tuple[int, ...]]:
+    """For each question, the versions the counted attempts answered (one grouped query)."""
+    pairs = (
+        Response.objects.filter(attempt__in=attempts_counted(quiz=quiz, mode=mode).values("id"))
+        .values_list("question_id", "question_version")
+        .distinct()
+        .order_by("question_id", "question_version")
+    )
+    versions: dict[int, tuple[int, ...]] = {}
+    for question_id, version in pairs:
+        versions[question_id] = (*versions.get(question_id, ()), version)
+    return versions
 
 
 # The patient consent check ----------------------------------------------------------------------

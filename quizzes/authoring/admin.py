@@ -1,16 +1,10 @@
-"""Admin pages for authoring: topics, lessons and their sections, quizzes, questions and choices."""
+"""Admin pages for authoring: topics, lessons and their sections, quizzes; questions and their
+choices have their editor in `question_admin`."""
 
-from dataclasses import asdict
-
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.utils.html import format_html, format_html_join
 
-from ..models import Choice, Lesson, LessonSection, Question, Quiz, Topic
-from ..rules import grading
-from .item_checks import question_check
-from .specs import ContentError, allow_specs
+from ..models import Lesson, LessonSection, Question, Quiz, Topic
+from .question_admin import QuestionAdmin
 
 
 @admin.register(Topic)
@@ -36,92 +30,6 @@ class LessonAdmin(admin.ModelAdmin):
     inlines = [LessonSectionInline]
 
 
-class ChoiceInlineFormSet(forms.BaseInlineFormSet):
-    """Checks the choices against the question's kind, with the rule kept in grading.py."""
-
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        choices = [
-            (form.cleaned_data.get("text", ""), form.cleaned_data.get("fraction") or grading.ZERO)
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        errors = grading.fraction_errors(grading.Kind(self.instance.kind), choices)
-        if errors:
-            raise ValidationError(errors)
-
-
-class ChoiceInline(admin.TabularInline):
-    model = Choice
-    formset = ChoiceInlineFormSet
-    extra = 0
-    fields = ["position", "text", "fraction", "feedback"]
-
-
-class QuestionAdminForm(forms.ModelForm):
-    """The question form; the admin supplies the model and fields."""
-
-    def clean_item_check_allow(self):
-        """The same rules as `allow:` in a content file: known rule ids, each with a reason."""
-        try:
-            allowed = allow_specs(self.cleaned_data.get("item_check_allow"), "Exceptions")
-        except ContentError as exc:
-            raise ValidationError(str(exc)) from None
-        return [asdict(a) for a in allowed]
-
-
-@admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
-    form = QuestionAdminForm
-    list_display = ["name", "quiz", "kind", "topic", "difficulty", "version", "item_check_count"]
-    list_filter = ["quiz", "kind", "topic", "difficulty"]
-    list_select_related = ["quiz", "topic"]
-    search_fields = ["name", "stem", "explanation", "source"]
-    autocomplete_fields = ["section"]
-    readonly_fields = ["version", "item_check_findings"]
-    inlines = [ChoiceInline]
-
-    def get_queryset(self, request):
-        # The findings column checks every listed question's choices: fetch them in one query.
-        return super().get_queryset(request).prefetch_related("choices")
-
-    @admin.display(description="Item-writing findings")
-    def item_check_count(self, question):
-        report = question_check(question)
-        if not report.errors:
-            return report.warnings
-        return f"{report.errors + report.warnings} ({report.errors} error{'s' if report.errors != 1 else ''})"
-
-    @admin.display(description="Item-writing check")
-    def item_check_findings(self, question):
-        """What check_questions finds in this question as saved, in each language, with the hints."""
-        if question.pk is None:
-            return "Save the question to check it."
-        report = question_check(question)
-        if not any(check.findings for check in report.checks):
-            return "No item-writing flaws found."
-        items = format_html_join(
-            "",
-            "<li><strong>{}</strong> {} [{}]: {}<br><small>{}</small></li>",
-            (
-                (finding.severity.value, finding.rule, check.language, finding.message, finding.hint)
-                for check, finding in report.findings()
-            ),
-        )
-        return format_html('<ul class="item-check-findings">{}</ul>', items)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Any edit made here may change what learners see: open attempts restart with the new text.
-        if change:
-            question = form.instance
-            question.version += 1
-            question.content_hash = ""
-            question.save(update_fields=["version", "content_hash"])
-
-
 @admin.register(LessonSection)
 class LessonSectionAdmin(admin.ModelAdmin):
     list_display = ["title", "lesson", "position"]
@@ -144,3 +52,6 @@ class QuizAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["lessons"]
     inlines = [QuestionInline]
+
+
+__all__ = ["QuestionAdmin"]

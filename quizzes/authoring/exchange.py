@@ -44,11 +44,12 @@ OPTIONAL_KEYS = {
     "practice": "practice",
     "allow": "allow",
     "translations": "translations",
+    "scoring": "scoring",
 }
 
 
 # The optional keys written as the stored question holds them.
-_PLAIN_KEYS = ("topic", "source", "difficulty", "section", "critical", "point", "practice")
+_PLAIN_KEYS = ("topic", "source", "difficulty", "section", "critical", "point", "practice", "scoring")
 
 
 def section_ref(section: LessonSection | None) -> str | None:
@@ -180,6 +181,8 @@ def _optional_fields(data: dict, answers: int, where: str) -> dict[str, Any]:
             if not isinstance(data[key], bool):
                 raise ContentError(f"{where}: '{key}' must be true or false.")
             fields[key] = data[key]
+    if "scoring" in data:
+        fields["scoring"] = str(data["scoring"] or "")  # checked with the rest of the spec
     if "allow" in data:
         fields["allow"] = allow_specs(data["allow"], where)
     if "translations" in data:
@@ -293,6 +296,7 @@ def stored_values(question: Question) -> dict[str, Any]:
         "critical": question.critical,
         "point": question.point,
         "practice": question.practice,
+        "scoring": question.scoring,
         "allow": allow_from_stored(question.item_check_allow),
         "translations": stored_translations(question),
     }

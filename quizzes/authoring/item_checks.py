@@ -153,7 +153,11 @@ def _spec_items(spec: QuestionSpec) -> Iterator[tuple[str, Item]]:
     allow = spec.allowed_rules()
     fractions = [c.fraction for c in spec.choices]
     kind = spec.kind.value
-    yield ENGLISH, _item(spec.name, kind, spec.stem, [c.text for c in spec.choices], fractions, allow=allow)
+    scoring = spec.scoring or "partial"
+    yield (
+        ENGLISH,
+        _item(spec.name, kind, spec.stem, [c.text for c in spec.choices], fractions, allow=allow, scoring=scoring),
+    )
     for language, text in spec.translations.items():
         if language in CHECKED_LANGUAGES and language != ENGLISH:
             texts = [c["text"] for c in text["choices"]]
@@ -166,7 +170,18 @@ def _stored_items(question: Question) -> Iterator[tuple[str, Item]]:
     allow = {a.rule for a in allow_from_stored(question.item_check_allow)}
     fractions = [c.fraction for c in choices]
     kind = question.kind
-    yield ENGLISH, _item(question.name, kind, question.stem, [c.text for c in choices], fractions, allow=allow)
+    yield (
+        ENGLISH,
+        _item(
+            question.name,
+            kind,
+            question.stem,
+            [c.text for c in choices],
+            fractions,
+            allow=allow,
+            scoring=question.scoring,
+        ),
+    )
     translations = question.translations if isinstance(question.translations, dict) else {}
     for language in sorted(CHECKED_LANGUAGES - {ENGLISH}):
         stem = (translations.get(language) or {}).get("stem")

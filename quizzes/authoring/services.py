@@ -14,10 +14,13 @@ from dataclasses import asdict, dataclass, field
 from django.db import transaction
 
 from ..models import Audience, Choice, Lesson, LessonSection, Pathway, PathwayStep, Question, Quiz, Topic
+from ..rules import grading
 from .files import Bundle
 from .imports import specs_keep_stored
 from .item_checks import CheckReport, FlawedQuestions, bundle_check, specs_check
 from .specs import ContentError, QuestionSpec
+from .translations import CHOICE_FIELDS, QUESTION_FIELDS, sources_now
+from .versions import question_version_save
 
 
 @dataclass
@@ -53,8 +56,10 @@ def _resolve_section(ref: str | None) -> LessonSection | None:
 def question_upsert(*, quiz: Quiz, spec: QuestionSpec, position: int) -> str:
     """Create or update one question by its name; returns "created", "updated" or "unchanged".
 
-    A change to what learners see or how it is marked bumps the version and replaces the
-    choices. Stored attempts are untouched: they keep their own snapshots.
+    A change to what learners see or how it is marked replaces the choices, and makes a new
+    version if the question was answered at its current one (`versions.question_version_save`).
+    Stored attempts are untouched: they keep their own snapshots. Translations arrive with
+    their English, so each is recorded as made from the English stored with it.
     """
     digest = spec.content_hash()
     allow = [asdict(a) for a in spec.allow]
@@ -77,6 +82,7 @@ def question_upsert(*, quiz: Quiz, spec: QuestionSpec, position: int) -> str:
         "critical": spec.critical,
         "point": spec.point,
         "practice": spec.practice,
+        "scoring": spec.scoring or grading.Scoring.PARTIAL.value,
         "translations": {lang: {k: v for k, v in t.items() if k != "choices"} for lang, t in spec.translations.items()},
         "item_check_allow": allow,
         "content_hash": digest,
@@ -86,11 +92,11 @@ def question_upsert(*, quiz: Quiz, spec: QuestionSpec, position: int) -> str:
         outcome = "created"
     else:
         _update_fields(question, values)
-        question.version += 1
         question.choices.all().delete()
         outcome = "updated"
+    question.translation_sources = sources_now(question, QUESTION_FIELDS)
     question.save()
-    Choice.objects.bulk_create(
+    choices = [
         Choice(
             question=question,
             position=i,
@@ -100,8 +106,23 @@ def question_upsert(*, quiz: Quiz, spec: QuestionSpec, position: int) -> str:
             translations={lang: t["choices"][i - 1] for lang, t in spec.translations.items()},
         )
         for i, c in enumerate(spec.choices, start=1)
-    )
+    ]
+    for choice in choices:
+        choice.translation_sources = sources_now(choice, CHOICE_FIELDS)
+    Choice.objects.bulk_create(choices)
+    question_version_save(question=question)
     return outcome
+
+
+def translations_checked_save(*, question: Question) -> None:
+    """Someone checked every translation of the question against its English: record each as
+    made from the English as it is now, so none shows as older."""
+    question.translation_sources = sources_now(question, QUESTION_FIELDS)
+    question.save(update_fields=["translation_sources"])
+    choices = list(question.choices.all())
+    for choice in choices:
+        choice.translation_sources = sources_now(choice, CHOICE_FIELDS)
+    Choice.objects.bulk_update(choices, ["translation_sources"])
 
 
 def _record(report: SyncReport, label: str, outcome: str) -> None:

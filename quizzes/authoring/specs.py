@@ -54,6 +54,8 @@ class QuestionSpec:
     critical: bool = False
     point: str = ""
     practice: bool = False  # extra practice a patient may choose, never asked in a consent check
+    # "partial" or "all_or_nothing"; empty when the source did not say (partial, or kept as stored)
+    scoring: str = ""
     # {"es": {"stem": ..., "explanation": ..., "choices": [{"text": ..., "feedback": ...}]}}
     translations: dict = field(default_factory=dict, compare=False)
     allow: tuple[AllowSpec, ...] = ()
@@ -68,6 +70,8 @@ class QuestionSpec:
         del data["allow"]
         if not data["practice"]:
             del data["practice"]  # so questions written before the flag keep their hash and version
+        if data["scoring"] in ("", grading.Scoring.PARTIAL):
+            del data["scoring"]  # likewise for questions written before scoring modes
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
     def allowed_rules(self) -> frozenset[str]:
@@ -163,6 +167,8 @@ def question_spec_validate(spec: QuestionSpec, where: str) -> QuestionSpec:
         raise ContentError(f"{where}: a practice question cannot be critical: critical points are in the check.")
     if any(not c.text.strip() for c in spec.choices):
         raise ContentError(f"{where}: a choice has no text.")
+    if spec.scoring and spec.scoring not in set(grading.Scoring):
+        raise ContentError(f"{where}: scoring must be one of {', '.join(grading.Scoring)}, got {spec.scoring!r}.")
     errors = grading.fraction_errors(spec.kind, [(c.text, c.fraction) for c in spec.choices])
     if errors:
         raise ContentError(f"{where}: {' '.join(errors)}")
@@ -195,6 +201,7 @@ def question_spec_from_yaml(data: dict, where: str) -> QuestionSpec:
             critical=bool(data.get("critical", False)),
             point=data.get("point") or "",
             practice=bool(data.get("practice", False)),
+            scoring=data.get("scoring") or "",
             choices=_choice_specs(choices, where),
             allow=allow_specs(data.get("allow"), where),
         ),

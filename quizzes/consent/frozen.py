@@ -60,6 +60,7 @@ def _question(question: Question, language: str) -> dict[str, Any]:
     return {
         "name": question.name,
         "kind": question.kind,
+        "scoring": question.scoring,
         "critical": question.critical,
         "point": question.point,
         "practice": question.practice,

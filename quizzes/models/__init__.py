@@ -4,6 +4,7 @@ Django finds a model by its app label, not its module, so moving a class between
 modules changes no schema and no permission name.
 """
 
+from .authoring import QuestionVersion
 from .catalogue import Audience, Choice, Lesson, LessonSection, Question, Quiz, Topic
 from .consent import AuditLogEntry, ConsentRecord, Enrolment, Language, Pathway, PathwayStep, RecordEvent, SignOff
 from .learning import Attempt, LessonProgress, Response
@@ -24,6 +25,7 @@ __all__ = [
     "PathwayStep",
     "Question",
     "QuestionProgress",
+    "QuestionVersion",
     "Quiz",
     "RecordEvent",
     "Response",

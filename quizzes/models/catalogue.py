@@ -165,6 +165,18 @@ class Question(models.Model):
     translations = models.JSONField(
         default=dict, blank=True, help_text=_('Text in other languages: {"es": {"stem": ..., "explanation": ...}}.')
     )
+    # For each translated field, a digest of the English it was translated from
+    # ({"es": {"stem": "<sha256>"}}): when the English changes, the translation shows as older.
+    translation_sources = models.JSONField(default=dict, blank=True, editable=False)
+    scoring = models.CharField(
+        max_length=16,
+        choices=[
+            (grading.Scoring.PARTIAL.value, _("Partial: each choice's percentage counts")),
+            (grading.Scoring.ALL_OR_NOTHING.value, _("All or nothing: full mark only for exactly the right choices")),
+        ],
+        default=grading.Scoring.PARTIAL.value,
+        help_text=_("How a multiple-answer question is marked."),
+    )
     # Reasoned exceptions to the item-writing check; not part of what learners see.
     item_check_allow = models.JSONField(
         default=list,
@@ -207,6 +219,7 @@ class Choice(models.Model):
     )
     feedback = models.TextField(blank=True, help_text=_("Shown after submitting, if this was chosen."))
     translations = models.JSONField(default=dict, blank=True)
+    translation_sources = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["question", "position", "id"]

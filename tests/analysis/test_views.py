@@ -122,11 +122,23 @@ def _queries(client, url) -> int:
 def test_query_count_stays_flat_as_attempts_grow(educator_client, quiz_data, django_assert_max_num_queries):
     quiz, qs = quiz_data
     url = stats_url(quiz, source="all")
-    assert _queries(educator_client, url) <= 8
+    assert _queries(educator_client, url) <= 9
     for n in range(5, 45):
         attempt(learner(n), quiz, qs, [right(q) if (n + i) % 3 else wrong(q) for i, q in enumerate(qs)])
 
-    # session, user, permissions, quiz, questions, choices, responses, self-test items
-    with django_assert_max_num_queries(8):
+    # session, user, permissions, quiz, questions, choices, responses, self-test items, versions answered
+    with django_assert_max_num_queries(9):
         response = educator_client.get(url)
     assert response.context["s"].attempts == 45
+
+
+def test_a_question_answered_in_several_versions_says_so(educator_client, quiz_data):
+    from quizzes.models import Question, Response
+
+    quiz, qs = quiz_data
+    later = attempt(learner(90), quiz, qs, [right(q) for q in qs])
+    Question.objects.filter(pk=qs[0].pk).update(version=2)
+    Response.objects.filter(attempt=later, question=qs[0]).update(question_version=2)
+    html = educator_client.get(stats_url(quiz, attempts="all")).content.decode()
+    assert html.count("answered-versions") == 1
+    assert "Answers from versions 1, 2 (now 2), pooled" in html

@@ -1,5 +1,6 @@
 import json
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -26,6 +27,7 @@ def question_post(question, kind, choices):
         "explanation": "",
         "source": "",
         "difficulty": "easy",
+        "scoring": "partial",
         "choices-TOTAL_FORMS": len(choices),
         "choices-INITIAL_FORMS": 0,
         "choices-MIN_NUM_FORMS": 0,
@@ -63,10 +65,10 @@ def test_admin_question_search_and_filters(admin_session):
 @pytest.mark.parametrize(
     ("kind", "choices", "message"),
     [
-        ("single", [("A", "1"), ("B", "1")], "exactly one choice at full mark"),
-        ("single", [("A", "0.5"), ("B", "0")], "exactly one choice at full mark"),
-        ("multiple", [("A", "0.5"), ("B", "0.2"), ("C", "-1")], "add up to 1"),
-        ("truefalse", [("True", "1"), ("False", "0"), ("Maybe", "0")], "exactly two choices"),
+        ("single", [("A", "100"), ("B", "100 %")], "exactly one choice at full mark"),
+        ("single", [("A", "50"), ("B", "0")], "exactly one choice at full mark"),
+        ("multiple", [("A", "50 %"), ("B", "20 %"), ("C", "-100 %")], "add up to 1"),
+        ("truefalse", [("True", "100"), ("False", "0"), ("Maybe", "0")], "exactly two choices"),
     ],
 )
 def test_admin_refuses_choices_that_break_the_rules(admin_session, kind, choices, message):
@@ -78,16 +80,20 @@ def test_admin_refuses_choices_that_break_the_rules(admin_session, kind, choices
     assert question.stem != "Edited stem?"
 
 
-def test_admin_accepts_valid_choices_and_bumps_the_version(admin_session):
+def test_admin_accepts_percentages_and_stores_fractions(admin_session):
     question = QuestionFactory(choices=[])
     response = admin_session.post(
-        change_url(question), question_post(question, "multiple", [("A", "0.5"), ("B", "0.5"), ("C", "-0.5")])
+        change_url(question), question_post(question, "multiple", [("A", "50 %"), ("B", "50"), ("C", "-50 %")])
     )
     assert response.status_code == 302
     question = Question.objects.get(pk=question.pk)
     assert question.kind == "multiple"
-    assert question.version == 2
-    assert question.choices.count() == 3
+    assert question.version == 1  # nobody had answered it: edited in place
+    assert sorted(question.choices.values_list("fraction", flat=True)) == [
+        Decimal("-0.5"),
+        Decimal("0.5"),
+        Decimal("0.5"),
+    ]
 
 
 def test_attempts_are_read_only_in_the_admin(admin_session):
@@ -155,7 +161,7 @@ def test_question_list_checks_every_row_without_a_query_each(admin_session, djan
 
 def test_admin_stores_an_exception_with_its_reason(admin_session):
     question = QuestionFactory(choices=[])
-    data = question_post(question, "single", [("A", "1"), ("B", "0")])
+    data = question_post(question, "single", [("A", "100 %"), ("B", "0 %")])
     data["item_check_allow"] = json.dumps([{"rule": "too-few-distractors", "reason": "Two real options."}])
     assert admin_session.post(change_url(question), data).status_code == 302
     question.refresh_from_db()
@@ -171,7 +177,7 @@ def test_admin_stores_an_exception_with_its_reason(admin_session):
 )
 def test_admin_refuses_an_exception_with_an_unknown_rule_or_no_reason(admin_session, allow, message):
     question = QuestionFactory(choices=[])
-    data = question_post(question, "single", [("A", "1"), ("B", "0")])
+    data = question_post(question, "single", [("A", "100 %"), ("B", "0 %")])
     data["item_check_allow"] = json.dumps(allow)
     response = admin_session.post(change_url(question), data)
     assert response.status_code == 200

@@ -84,7 +84,7 @@ def test_export_prints_the_exchange_shape(capsys):
     data = json.loads(capsys.readouterr().out)
     assert len(data) == Question.objects.filter(quiz__slug="patient-consent-check").count()
     keys = {"name", "text", "type", "single", "answers", "general_feedback", "topic"}
-    keys |= {"source", "difficulty", "section", "critical", "point", "practice", "allow", "translations"}
+    keys |= {"source", "difficulty", "section", "critical", "point", "practice", "allow", "translations", "scoring"}
     for item in data:
         assert set(item) == keys
         assert item["type"] in {"multichoice", "truefalse"}
@@ -249,7 +249,8 @@ def test_import_keeps_the_stored_exceptions(tmp_path, capsys):
     path.write_text(json.dumps(exported))
     call_command("import_questions", str(path), "--quiz", "trainee-osteoporosis")
     question.refresh_from_db()
-    assert question.version == 2
+    assert question.stem == edited["text"]
+    assert question.version == 1  # nobody has answered it: edited in place, no new version
     assert question.item_check_allow == allow
 
 

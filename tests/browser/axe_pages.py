@@ -294,7 +294,7 @@ EDUCATOR_MODELS = sorted(
     for model in admin.site._registry
     if f"view_{model._meta.model_name}" in roles.ROLE_PERMISSIONS[roles.EDUCATOR]
 )
-ADMIN_ONCE = {"quizzes_question": ["history", "delete"]}
+ADMIN_ONCE = {"quizzes_question": ["history", "delete", "preview", "versions"]}
 
 
 def admin_change(kind: str, key: str) -> Callable[[Scene], str]:

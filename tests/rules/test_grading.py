@@ -186,3 +186,47 @@ def test_a_mark_never_exceeds_what_the_chosen_choices_allow(item):
     valid = chosen <= key.fractions.keys()
     best = sum((key.fractions[c] for c in chosen if c in key.fractions and key.fractions[c] > 0), D(0))
     assert mark <= min(D(1), best) or (not valid and mark == 0)
+
+
+# All-or-nothing scoring ------------------------------------------------------------------------
+
+_fraction = st.sampled_from([Decimal(f) for f in ("1", "0.5", "0.3333333", "0.25", "0", "-0.5", "-1")])
+
+
+@given(
+    fractions=st.lists(_fraction, min_size=2, max_size=6),
+    chosen=st.sets(st.integers(min_value=0, max_value=5)),
+)
+def test_all_or_nothing_marks_one_exactly_when_the_right_set_is_chosen(fractions, chosen):
+    key = QuestionKey(kind=Kind.MULTIPLE, fractions=dict(enumerate(fractions)), scoring=grading.Scoring.ALL_OR_NOTHING)
+    chosen = {c for c in chosen if c < len(fractions)}
+    right = {i for i, f in enumerate(fractions) if f > 0}
+    mark = grading.question_mark(key, chosen)
+    assert mark in (grading.ZERO, grading.ONE)
+    assert (mark == grading.ONE) == (bool(chosen) and chosen == right)
+
+
+def test_ticking_everything_scores_under_partial_but_not_all_or_nothing():
+    fractions = [Decimal("0.5"), Decimal("0.5"), Decimal(0), Decimal(0)]
+    assert grading.everything_scores(Kind.MULTIPLE, fractions) == 1
+    assert grading.everything_scores(Kind.MULTIPLE, fractions, grading.Scoring.ALL_OR_NOTHING) == 0
+    assert grading.everything_scores(Kind.MULTIPLE, [Decimal("0.5"), Decimal("0.5"), Decimal(-1)]) == 0
+    assert grading.everything_scores(Kind.SINGLE, [Decimal(1), Decimal(0)]) == 0
+
+
+def test_partial_credit_is_gone_under_all_or_nothing():
+    fractions = {1: Decimal("0.5"), 2: Decimal("0.5"), 3: Decimal("-0.5")}
+    partial = QuestionKey(kind=Kind.MULTIPLE, fractions=fractions)
+    strict = QuestionKey(kind=Kind.MULTIPLE, fractions=fractions, scoring=grading.Scoring.ALL_OR_NOTHING)
+    assert grading.question_mark(partial, [1]) == Decimal("0.5")
+    assert grading.question_mark(strict, [1]) == 0
+    assert grading.question_mark(strict, [1, 2]) == 1
+    assert grading.question_mark(strict, [1, 2, 3]) == 0
+
+
+@pytest.mark.parametrize(
+    ("fraction", "allowed"),
+    [("1", True), ("0.3333334", True), ("-0.1428571", True), ("0.05", True), ("0.33", False), ("0.15", False)],
+)
+def test_moodle_fractions(fraction, allowed):
+    assert grading.is_moodle_fraction(Decimal(fraction)) is allowed

@@ -324,6 +324,21 @@ FLAWED = [
         ),
         id="unfocused-stem-es",
     ),
+    pytest.param(
+        "tick-everything",
+        Item(
+            name="q",
+            kind="multiple",
+            stem="Which of these raise the risk of a broken bone? Choose all that apply.",
+            choices=(
+                ItemChoice("Smoking", Decimal("0.5")),
+                ItemChoice("Low vitamin D", Decimal("0.5")),
+                ItemChoice("Blue eyes", Decimal(0)),
+                ItemChoice("Being left-handed", Decimal(0)),
+            ),
+        ),
+        id="tick-everything",
+    ),
 ]
 
 CLEAN = [
@@ -538,9 +553,26 @@ def test_every_rule_has_a_flawed_question_in_the_corpus():
 
 def test_every_rule_depending_on_language_has_a_spanish_flawed_question():
     spanish = {p.values[0] for p in FLAWED if p.values[1].language == "es"}
-    language_free = {"duplicate-choices", "overlapping-choices", "longest-correct", "too-few-distractors"}
+    language_free = {
+        "duplicate-choices",
+        "overlapping-choices",
+        "longest-correct",
+        "too-few-distractors",
+        "tick-everything",  # fractions: reported once, on the English
+    }
     english_only = {"article-cue"}
     assert spanish == set(RULES) - language_free - english_only
+
+
+def test_tick_everything_is_quiet_when_wrong_choices_cancel_or_scoring_is_all_or_nothing():
+    fractions = [Decimal("0.5"), Decimal("0.5"), Decimal(0), Decimal(0)]
+    texts = ["Smoking", "Low vitamin D", "Blue eyes", "Being left-handed"]
+    stem = "Which of these raise the risk of a broken bone? Choose all that apply."
+    partial = Item("q", "multiple", stem, tuple(ItemChoice(t, f) for t, f in zip(texts, fractions, strict=True)))
+    assert "tick-everything" in rules_found(partial)
+    assert "tick-everything" not in rules_found(Item(**{**partial.__dict__, "scoring": "all_or_nothing"}))
+    assert "tick-everything" not in rules_found(multiple(stem, texts[:2], texts[2:]))  # wrong at -50 % cancel
+    assert "tick-everything" not in rules_found(Item(**{**partial.__dict__, "language": "es"}))
 
 
 def test_finding_carries_the_rules_severity_and_hint():

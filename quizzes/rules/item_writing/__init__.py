@@ -37,6 +37,7 @@ house style rather than a flaw that gives the answer away.
 | clang-association     | warning  | single            | a word of the stem repeated in the key and no distractor |
 | too-few-distractors   | warning  | single            | fewer than three plausible distractors                 |
 | unfocused-stem        | warning  | single            | "Which of the following is true?", "¿Cuál es verdadera?" |
+| tick-everything       | warning  | multiple          | ticking every choice earns marks (partial scoring, wrong choices not negative enough) |
 
 Definitions the rules rely on:
 
@@ -106,6 +107,7 @@ _CHECKS: tuple[RuleCheck, ...] = (
     stem_rules.clang_association,
     choice_rules.too_few_distractors,
     stem_rules.unfocused_stem,
+    choice_rules.tick_everything,
 )
 _REGISTRY: Mapping[str, RuleCheck] = {c.rule.id: c for c in _CHECKS}
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from decimal import Decimal, InvalidOperation
 from itertools import combinations
 
 from .language import Text, quote, quote_list, split_words, wordset
-from .model import Kind, Severity
+from .model import Kind, Language, Severity
 from .numeric_ranges import numeric_range, ranges_overlap
 from .prepared import Prepared, has_choices, rule
 
@@ -270,3 +271,25 @@ def too_few_distractors(p: Prepared) -> Iterator[str]:
         seen.add(d.words)
     if plausible < MIN_DISTRACTORS:
         yield f"Only {plausible} plausible distractor{'s' if plausible != 1 else ''}."
+
+
+@rule(
+    "tick-everything",
+    Severity.WARNING,
+    "A multiple-answer question where ticking every choice earns marks.",
+    "Give the wrong choices negative percentages (so that together they cancel the right ones), "
+    "or score the question all-or-nothing.",
+)
+def tick_everything(p: Prepared) -> Iterator[str]:
+    # Fractions are the same in every language: report it once, on the English.
+    if p.item.kind != Kind.MULTIPLE or p.item.language != Language.EN:
+        return
+    if p.item.scoring == "all_or_nothing":
+        return
+    try:
+        # Partial scoring sums the chosen fractions: ticking all of them earns their sum, up to 100 %.
+        total = sum((Decimal(str(c.fraction)) for c in p.item.choices), Decimal(0))
+    except InvalidOperation:
+        return
+    if total.is_finite() and total > 0:
+        yield f"Ticking every choice earns {(min(total, Decimal(1)) * 100).normalize():f}% of the mark."

@@ -49,6 +49,7 @@ class Item:
     choices: tuple[ItemChoice, ...]
     language: Language = Language.EN
     allow: frozenset[str] = frozenset()
+    scoring: str = "partial"  # or "all_or_nothing" (grading.Scoring)
 
     def __post_init__(self) -> None:
         # Accept plain strings and any iterables from callers; store the canonical types.
