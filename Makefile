@@ -11,7 +11,7 @@ SERVE_ENV := DJANGO_DEBUG=false DJANGO_HTTPS=false
 export PIP_CONSTRAINT := $(CURDIR)/build-constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help dev-env install install-dev run serve test test-quick lint format messages bench bench-stampede bench-page bench-save bench-items check-servers check-backup audit clean
+.PHONY: help dev-env install install-dev run serve test test-quick lint format messages bench bench-stampede bench-page bench-save bench-items check-servers check-backup faults fault-worker fault-restart fault-redis fault-postgres audit clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -87,6 +87,20 @@ check-servers: install-dev  ## Two gunicorn servers, one PostgreSQL, one Redis: 
 
 check-backup: install-dev  ## pg_dump and pg_restore as README "Deploy" says, every table compared, the restored site served
 	$(BIN)/python benchmarks/backup_restore.py
+
+fault-worker: install-dev  ## Under load, SIGKILL a gunicorn worker: nothing acknowledged may be lost
+	$(BIN)/python benchmarks/faults/kill_worker.py
+
+fault-restart: install-dev  ## Under load, restart the whole server: every saved answer is still there
+	$(BIN)/python benchmarks/faults/restart_server.py
+
+fault-redis: install-dev  ## Under load, stop Redis for 10 s: pages keep working, nothing lost, the cache comes back
+	$(BIN)/python benchmarks/faults/redis_outage.py
+
+fault-postgres: install-dev  ## Under load, stop PostgreSQL for 10 s: 503 health, friendly error page, recovery, nothing lost
+	$(BIN)/python benchmarks/faults/postgres_outage.py
+
+faults: fault-worker fault-restart fault-redis fault-postgres  ## All four fault scripts, one after the other
 
 audit: install-dev  ## pip-audit the pinned requirements (fails on a known vulnerability not accepted in audit-accepted.txt)
 	$(BIN)/pip-audit --requirement requirements.txt --no-deps --disable-pip --strict --progress-spinner off \

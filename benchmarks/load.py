@@ -76,6 +76,16 @@ django.setup()
 from quizzes.models import Attempt, Response, SelfTestItem
 
 acks = [json.loads(line) for line in open(sys.argv[1])]
+
+
+def saves(name, model, owner, acknowledged):
+    # Each (owner, position) acknowledged, counted once, and how many of those rows hold a choice.
+    pairs = set(acknowledged)
+    rows = model.objects.filter(**{f"{owner}__in": {o for o, _p in pairs}}).exclude(chosen=[])
+    stored = set(rows.values_list(owner, "position")) & pairs
+    return {f"{name}_acknowledged": len(pairs), f"{name}_stored": len(stored)}
+
+
 attempts = sorted({a for ack in acks for a in ack["attempts"]})
 tests = [t for ack in acks for t in ack["tests"]]
 submitted = sys.argv[2] == "submitted"
@@ -84,12 +94,9 @@ print(json.dumps({
     "attempts_acknowledged": len(attempts),
     "attempts_stored": stored.count(),
     "answers_acknowledged": sum(ack["answers"] for ack in acks),
-    "quiz_saves_acknowledged": sum(ack["quiz_saves"] for ack in acks),
-    "quiz_saves_stored": Response.objects.filter(attempt_id__in=[a for ack in acks for a in ack["saved_attempts"]])
-    .exclude(chosen=[]).count(),
     "answers_stored": Response.objects.filter(attempt__in=stored).exclude(chosen=[]).count(),
-    "selftest_saves_acknowledged": sum(ack["saves"] for ack in acks),
-    "selftest_saves_stored": SelfTestItem.objects.filter(test_id__in=tests).exclude(chosen=[]).count(),
+    **saves("quiz_saves", Response, "attempt_id", [tuple(p) for ack in acks for p in ack["quiz_saves"]]),
+    **saves("selftest_saves", SelfTestItem, "test_id", [tuple(p) for ack in acks for p in ack["saves"]]),
 }))
 """
 
@@ -152,7 +159,8 @@ def stored_vs_acknowledged(env, tmp: Path, *, scenario: str = "load") -> tuple[d
     out = harness.run([sys.executable, "-c", STORED_SCRIPT, str(acks), which], env, "reading the database")
     stored = json.loads(out.splitlines()[-1])
     lost = any(
-        stored[f"{what}_stored"] != stored[f"{what}_acknowledged"] for what in ("attempts", "answers", "selftest_saves")
+        stored[f"{what}_stored"] != stored[f"{what}_acknowledged"]
+        for what in ("attempts", "answers", "quiz_saves", "selftest_saves")
     )
     return stored, lost
 

@@ -63,9 +63,8 @@ class Learner(FastHttpUser):
             "user": person["username"],
             "attempts": [],
             "answers": 0,
-            "quiz_saves": 0,
-            "saved_attempts": [],
-            "saves": 0,
+            "quiz_saves": [],  # [attempt, position] of every acknowledged save
+            "saves": [],  # [test, position]
             "tests": [],
         }
         ACKS.append(self.acks)
@@ -108,9 +107,7 @@ class QuizLearner(Learner):
                 f"{path}save/", {"attempt": attempt.group(1), name: ["", value]}, name="quiz save", json_answer=True
             )
             if saved.status_code == 200 and (saved.json() or {}).get("saved"):
-                self.acks["quiz_saves"] += 1
-                if int(attempt.group(1)) not in self.acks["saved_attempts"]:
-                    self.acks["saved_attempts"].append(int(attempt.group(1)))
+                self.acks["quiz_saves"].append([int(attempt.group(1)), int(name[1:])])
         answer = self.post(path, {"attempt": attempt.group(1), **answers}, name="quiz submit")
         if answer.status_code == 302 and "/attempts/" in (answer.headers.get("Location") or ""):
             self.acks["attempts"].append(int(attempt.group(1)))
@@ -147,7 +144,7 @@ class SelfTestTaker(Learner):
                 json_answer=True,
             )
             if saved.status_code == 200 and (saved.json() or {}).get("saved"):
-                self.acks["saves"] += 1
+                self.acks["saves"].append([int(test.group(1)), position])
         self.post(f"{path}finish/", {}, name="selftest finish")
         self.client.get(f"{path}review/", headers=self.headers(), name="selftest review")
 

@@ -52,3 +52,13 @@ def user(db):
 def auth_client(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A view may switch the thread's language (the patient code page's ?lang=es); each request
+    sets it again, but a test calling code directly would inherit it from the test before."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")

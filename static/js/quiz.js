@@ -37,7 +37,7 @@
   if (jumpUnanswered) {
     jumpUnanswered.addEventListener("click", function (event) {
       var first = unanswered()[0];
-      jumpTo(event, first, first && first.querySelector("input"));
+      jumpTo(event, first, first && first.querySelector("input:not([type=hidden])"));
     });
   }
   if (jumpSubmit) {
