@@ -9,18 +9,21 @@ from django.utils.html import format_html, format_html_join
 
 from ..models import Choice, Lesson, LessonSection, Question, Quiz, Topic
 from ..rules import grading
+from .fields import JSON_FIELD_OVERRIDES
 from .item_checks import question_check
 from .specs import ContentError, allow_specs
 
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
+    formfield_overrides = JSON_FIELD_OVERRIDES
     list_display = ["title", "slug"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
 
 
 class LessonSectionInline(admin.StackedInline):
+    formfield_overrides = JSON_FIELD_OVERRIDES
     model = LessonSection
     extra = 0
     fields = ["position", "slug", "title", "body"]
@@ -28,6 +31,7 @@ class LessonSectionInline(admin.StackedInline):
 
 @admin.register(Lesson)
 class LessonAdmin(admin.ModelAdmin):
+    formfield_overrides = JSON_FIELD_OVERRIDES
     list_display = ["title", "audience", "topic", "position", "updated_at"]
     list_filter = ["audience", "topic"]
     list_select_related = ["topic"]
@@ -54,6 +58,7 @@ class ChoiceInlineFormSet(forms.BaseInlineFormSet):
 
 
 class ChoiceInline(admin.TabularInline):
+    formfield_overrides = JSON_FIELD_OVERRIDES
     model = Choice
     formset = ChoiceInlineFormSet
     extra = 0
@@ -74,6 +79,7 @@ class QuestionAdminForm(forms.ModelForm):
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    formfield_overrides = JSON_FIELD_OVERRIDES
     form = QuestionAdminForm
     list_display = ["name", "quiz", "kind", "topic", "difficulty", "version", "item_check_count"]
     list_filter = ["quiz", "kind", "topic", "difficulty"]
@@ -124,12 +130,14 @@ class QuestionAdmin(admin.ModelAdmin):
 
 @admin.register(LessonSection)
 class LessonSectionAdmin(admin.ModelAdmin):
+    formfield_overrides = JSON_FIELD_OVERRIDES
     list_display = ["title", "lesson", "position"]
     list_select_related = ["lesson"]
     search_fields = ["title", "lesson__title", "body"]
 
 
 class QuestionInline(admin.TabularInline):
+    formfield_overrides = JSON_FIELD_OVERRIDES
     model = Question
     extra = 0
     fields = ["position", "name", "kind", "stem", "topic", "difficulty"]
@@ -138,6 +146,7 @@ class QuestionInline(admin.TabularInline):
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
+    formfield_overrides = JSON_FIELD_OVERRIDES
     list_display = ["title", "audience", "pass_mark", "is_published", "position"]
     list_filter = ["audience", "is_published"]
     search_fields = ["title", "slug", "description"]

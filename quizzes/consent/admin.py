@@ -7,6 +7,7 @@ or deleted here, so the admin cannot bypass the audit log or change a completed 
 
 from django.contrib import admin
 
+from ..authoring.fields import JSON_FIELD_OVERRIDES
 from ..models import AuditLogEntry, ConsentRecord, Enrolment, Pathway, PathwayStep, RecordEvent, SignOff
 
 
@@ -32,6 +33,7 @@ class PathwayStepInline(admin.TabularInline):
 
 @admin.register(Pathway)
 class PathwayAdmin(admin.ModelAdmin):
+    formfield_overrides = JSON_FIELD_OVERRIDES
     list_display = ["title", "slug", "check_quiz", "max_rounds"]
     list_select_related = ["check_quiz"]
     search_fields = ["title", "slug"]
