@@ -31,7 +31,7 @@ FIELDS = [
     "attempt", "action", "confirm_unanswered", "q1", "q2", "q3", "q99", "q0", "q-1", "position", "goto", "flag",
     "topics", "count", "pool", "mode", "seconds_per_question", "code", "ask", "choice", "label", "pathway",
     "planned_date", "language", "expires_days", "note", "username", "password", "password1", "password2", "next",
-    "status", "lang", "source", "counted", "post", "_selected_action",
+    "q", "status", "lang", "source", "attempts", "post", "_selected_action",
 ]  # fmt: skip
 ODD_VALUES = [
     "", " ", "\x00", "a\x00b", "\x00" * 50, "\r\n", "\x1b[2J", "\u202e", "\ufeff", "\U0001d54f", "\u0661\u0662", "\uff11", "x" * 100_000,
