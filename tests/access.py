@@ -173,7 +173,7 @@ def request_parts(w, pattern: str, obj: str, owner_override: str | None = None):
         return obj, {}
     kind, _, owner = obj.partition("@")
     if kind == "admin":
-        kwargs = _admin_object(w, owner)
+        kwargs = {"object_id": MISSING_PK} if owner_override == "missing" else _admin_object(w, owner)
         if pattern.startswith("admin:"):
             view = pattern.rsplit("_", 1)[-1]
             path = reverse(pattern, kwargs=kwargs if view not in ("changelist", "add") else {})
