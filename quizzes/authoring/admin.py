@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 
 from ..models import Choice, Lesson, LessonSection, Question, Quiz, Topic
 from ..rules import grading
-from .fields import JSON_FIELD_OVERRIDES
+from .fields import JSON_FIELD_OVERRIDES, StorableAutocompleteMixin
 from .item_checks import question_check
 from .specs import ContentError, allow_specs
 
@@ -78,7 +78,7 @@ class QuestionAdminForm(forms.ModelForm):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(StorableAutocompleteMixin, admin.ModelAdmin):
     formfield_overrides = JSON_FIELD_OVERRIDES
     form = QuestionAdminForm
     list_display = ["name", "quiz", "kind", "topic", "difficulty", "version", "item_check_count"]

@@ -7,7 +7,7 @@ or deleted here, so the admin cannot bypass the audit log or change a completed 
 
 from django.contrib import admin
 
-from ..authoring.fields import JSON_FIELD_OVERRIDES
+from ..authoring.fields import JSON_FIELD_OVERRIDES, StorableAutocompleteMixin
 from ..models import AuditLogEntry, ConsentRecord, Enrolment, Pathway, PathwayStep, RecordEvent, SignOff
 
 
@@ -24,7 +24,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class PathwayStepInline(admin.TabularInline):
+class PathwayStepInline(StorableAutocompleteMixin, admin.TabularInline):
     model = PathwayStep
     extra = 0
     ordering = ["position"]

@@ -191,3 +191,15 @@ def test_admin_refuses_json_text_that_cannot_be_stored_or_shown(admin_session, e
     assert response.status_code == 200
     assert "cannot contain NUL characters or unpaired surrogates" in response.content.decode()
     assert not Lesson.objects.filter(slug="bones").exists()
+
+
+@pytest.mark.parametrize("section", [" ", "\x00", "x"])
+def test_admin_question_form_with_a_section_id_that_is_no_number_is_refused_not_an_error(admin_session, section):
+    question = QuestionFactory()
+    data = question_post(question, "single", [("Right", "1"), ("Wrong", "0")]) | {"section": section}
+
+    response = admin_session.post(change_url(question), data)
+
+    assert response.status_code == 200
+    assert 'class="errornote"' in response.content.decode()  # the form, shown again with its errors
+    assert Question.objects.get(pk=question.pk).stem == question.stem
