@@ -46,7 +46,7 @@ CLINIC_NAME = env.str("DJANGO_CLINIC_NAME", default="")
 CLINIC_PHONE = env.str("DJANGO_CLINIC_PHONE", default="")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kyphoquiz.admin_site.SiteAdminConfig",  # django.contrib.admin, history behind its permission
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

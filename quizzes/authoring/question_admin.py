@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from ..models import Choice, Question, QuestionVersion
 from ..rules import grading
 from .editor_forms import ChoiceForm, ChoiceInlineFormSet, QuestionAdminForm, in_consent_pathway
+from .fields import JSON_FIELD_OVERRIDES, StorableAutocompleteMixin
 from .item_checks import question_check
 from .preview import preview_context
 from .services import translations_checked_save
@@ -23,6 +24,7 @@ from .versions import question_version_save, version_diff
 
 
 class ChoiceInline(admin.StackedInline):
+    formfield_overrides = JSON_FIELD_OVERRIDES
     model = Choice
     form = ChoiceForm
     formset = ChoiceInlineFormSet
@@ -44,7 +46,8 @@ def tick_everything_warning(question: Question) -> str:
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(StorableAutocompleteMixin, admin.ModelAdmin):
+    formfield_overrides = JSON_FIELD_OVERRIDES
     form = QuestionAdminForm
     change_form_template = "admin/quizzes/question/change_form.html"
     list_display = ["stem_start", "quiz", "topic", "version", "item_check_count"]

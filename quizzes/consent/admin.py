@@ -7,6 +7,7 @@ or deleted here, so the admin cannot bypass the audit log or change a completed 
 
 from django.contrib import admin
 
+from ..authoring.fields import JSON_FIELD_OVERRIDES, StorableAutocompleteMixin
 from ..models import AuditLogEntry, ConsentRecord, Enrolment, Pathway, PathwayStep, RecordEvent, SignOff
 
 
@@ -23,7 +24,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class PathwayStepInline(admin.TabularInline):
+class PathwayStepInline(StorableAutocompleteMixin, admin.TabularInline):
     model = PathwayStep
     extra = 0
     ordering = ["position"]
@@ -32,6 +33,7 @@ class PathwayStepInline(admin.TabularInline):
 
 @admin.register(Pathway)
 class PathwayAdmin(admin.ModelAdmin):
+    formfield_overrides = JSON_FIELD_OVERRIDES
     list_display = ["title", "slug", "check_quiz", "max_rounds"]
     list_select_related = ["check_quiz"]
     search_fields = ["title", "slug"]

@@ -30,7 +30,8 @@ class PatientListView(ListView):
         # No filter chosen yet: the records awaiting sign-off. An empty one ("Any status") shows all.
         status = self.request.GET.get("status", selectors.AWAITING_SIGNOFF)
         self.status = status if status in selectors.LIST_FILTERS else ""
-        self.search = self.request.GET.get("q", "").strip()
+        # PostgreSQL refuses NUL in a text query (a server error): it can be in no label anyway.
+        self.search = self.request.GET.get("q", "").replace("\x00", "").strip()
         return selectors.enrolment_list(status=self.status or None, search=self.search)
 
     def get_context_data(self, **kwargs):

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from quizzes.models import Attempt, Question
+from quizzes.models import Attempt, Lesson, Question
 from quizzes.rules.item_writing import RULES
 from tests.factories import QuestionFactory, QuizFactory
 
@@ -184,3 +184,28 @@ def test_admin_refuses_an_exception_with_an_unknown_rule_or_no_reason(admin_sess
     assert message in response.content.decode()
     question.refresh_from_db()
     assert question.item_check_allow == []
+
+
+@pytest.mark.parametrize("escape", ["\\u0000", "\\ud800"])
+def test_admin_refuses_json_text_that_cannot_be_stored_or_shown(admin_session, escape):
+    data = {"title": "Bones", "slug": "bones", "audience": "patient", "position": 1, "summary": ""}
+    data |= {"translations": f'{{"es": {{"title": "a{escape}b"}}}}', "sections-TOTAL_FORMS": 0}
+    data |= {"sections-INITIAL_FORMS": 0, "sections-MIN_NUM_FORMS": 0, "sections-MAX_NUM_FORMS": 1000}
+
+    response = admin_session.post(reverse("admin:quizzes_lesson_add"), data)
+
+    assert response.status_code == 200
+    assert "cannot contain NUL characters or unpaired surrogates" in response.content.decode()
+    assert not Lesson.objects.filter(slug="bones").exists()
+
+
+@pytest.mark.parametrize("section", [" ", "\x00", "x"])
+def test_admin_question_form_with_a_section_id_that_is_no_number_is_refused_not_an_error(admin_session, section):
+    question = QuestionFactory()
+    data = question_post(question, "single", [("Right", "1"), ("Wrong", "0")]) | {"section": section}
+
+    response = admin_session.post(change_url(question), data)
+
+    assert response.status_code == 200
+    assert 'class="errornote"' in response.content.decode()  # the form, shown again with its errors
+    assert Question.objects.get(pk=question.pk).stem == question.stem

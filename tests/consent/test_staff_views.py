@@ -315,6 +315,12 @@ def test_list_searches_by_label(clinician_client, pathway):
     assert [row["enrolment"].label for row in response.context["rows"]] == ["Tuesday AB"]
 
 
+def test_list_search_with_a_nul_character_is_no_server_error(clinician_client, pathway):
+    enrol(pathway, label="Tuesday AB")
+    response = clinician_client.get(reverse("quizzes:patient_list"), {"status": "", "q": "tues\x00"})
+    assert [row["enrolment"].label for row in response.context["rows"]] == ["Tuesday AB"]
+
+
 def test_list_paginates_by_25_and_keeps_the_filter_in_page_links(clinician_client, pathway):
     for i in range(27):
         enrol(pathway, label=f"Tue {i}")
