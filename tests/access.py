@@ -152,7 +152,10 @@ BODIES = {
         "seconds_per_question": 60,
     },
     "quizzes:selftest_take": lambda w, obj: {"position": 1, "q1": "1"},
-    "quizzes:quiz_save": lambda w, obj: {"attempt": w.objects[obj].pk if obj in w.objects else MISSING_PK, "q1": ["", "1"]},
+    "quizzes:quiz_save": lambda w, obj: {
+        "attempt": w.objects[obj].pk if obj in w.objects else MISSING_PK,
+        "q1": ["", "1"],
+    },
     "quizzes:consent_code": lambda w, obj: {"code": w.secrets["code@A"]},
     "quizzes:pathway_check": lambda w, obj: _check_answer(w, "A"),
     "quizzes:patient_new": lambda w, obj: {
