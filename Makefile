@@ -48,11 +48,14 @@ serve: install  ## The production set-up on http://127.0.0.1:$(PORT): gunicorn (
 	$(SERVE_ENV) $(BIN)/python manage.py load_content
 	exec env $(SERVE_ENV) $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
+# Two pytest-xdist workers: the machine's two cores (browser tests wait on Chromium half the time).
+TEST_WORKERS ?= 2
+
 test: install-dev  ## Run the whole suite (browser tests included when Chromium is found)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 test-quick: install-dev  ## Everything but the browser tests
-	$(BIN)/python -m pytest -q -m "not browser"
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) -m "not browser"
 
 lint: install-dev  ## ruff check, ruff format --check and the import contracts (pyproject.toml)
 	$(BIN)/ruff check .

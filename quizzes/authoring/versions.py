@@ -69,7 +69,7 @@ def question_version_save(*, question: Question, user=None) -> QuestionVersion:
     a new version is kept. Otherwise the current version is updated in place (or recorded, for
     a question saved before versions were kept).
     """
-    question = Question.objects.select_for_update().select_related("topic").get(pk=question.pk)
+    question = Question.objects.select_for_update(of=("self",)).select_related("topic").get(pk=question.pk)
     snapshot = version_snapshot(question)
     current = QuestionVersion.objects.filter(question=question, number=question.version).first()
     if current is not None and current.snapshot == snapshot:
