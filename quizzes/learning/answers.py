@@ -4,8 +4,9 @@ Nothing is graded here: the attempt's Response rows keep the choice (`chosen`) u
 submission grades them. What a save checks first (whose attempt it is, the choices each
 question showed) never changes once the attempt starts, so it comes from a cached answer
 sheet; the one thing that does change, whether the attempt is still open, is the UPDATE's own
-condition. So a save is one UPDATE per question it carries, and no transaction: a submission
-claims the attempt before it grades, and a save that lands after the claim changes nothing.
+condition: a submitted attempt's rows hold their marks, and a save only writes a row with none.
+So a save is one UPDATE per question it carries, and no transaction; a save that meets a
+submission grading the same rows waits for it, then changes nothing.
 """
 
 from __future__ import annotations
@@ -84,7 +85,9 @@ def attempt_answers_save(*, user, attempt_id: int, shown: Mapping[int, Iterable[
         raise Attempt.DoesNotExist
     chosen = {position: _chosen(sheet.slots.get(position), values) for position, values in shown.items()}
     for position, ids in chosen.items():
-        still_open = Response.objects.filter(attempt_id=attempt_id, position=position, attempt__submitted_at=None)
+        # A submitted attempt's rows carry their mark. The condition is on the row itself (no
+        # join): PostgreSQL, after waiting for a submission that graded the row, re-checks it.
+        still_open = Response.objects.filter(attempt_id=attempt_id, position=position, mark__isnull=True)
         if not still_open.update(chosen=ids):
             raise AttemptClosed
     if chosen:

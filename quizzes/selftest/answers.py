@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -113,9 +114,13 @@ def _save_open_choice(
     fields = {"chosen": sorted(picked)}
     if timed:
         fields["answered_at"] = now if picked else None
-    # Not while discarded: the same UPDATE checks the test row (a discard commits before or after it).
+    # Not while discarded: the same UPDATE checks the test row (a discard commits before or after
+    # it). The check is an EXISTS, not a join: with a join Django writes `id IN (subquery)`, and
+    # PostgreSQL, after waiting for a finish that marked the row, re-checks only the outer WHERE,
+    # so `mark IS NULL` must stay there, on the row itself.
+    discarded = SelfTest.objects.filter(pk=OuterRef("test_id"), abandoned_at__isnull=False)
     open_item = SelfTestItem.objects.filter(
-        pk=slot.item_id, test_id=sheet.test_id, mark__isnull=True, test__abandoned_at__isnull=True
+        ~Exists(discarded), pk=slot.item_id, test_id=sheet.test_id, mark__isnull=True
     )
     updated = open_item.update(**fields)
     if not updated:

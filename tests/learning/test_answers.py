@@ -158,3 +158,41 @@ def test_a_save_is_one_statement_per_question_once_the_sheet_is_cached(auth_clie
     auth_client.post(save_url(quiz), {"attempt": attempt.pk, "q1": ["", "1"]}, **JSON)  # reads the sheet
     with django_assert_max_num_queries(3 + 1):  # session, user, permissions; the UPDATE
         assert auth_client.post(save_url(quiz), {"attempt": attempt.pk, "q2": ["", "2"]}, **JSON).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_arriving_while_the_attempt_is_submitted_waits_and_changes_nothing(user):
+    """The submission grades the rows in its transaction; a save meeting it waits, then is refused."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from quizzes.learning import answers, services
+
+    quiz = QuizFactory(questions=2)
+    attempt = services.attempt_start(user=user, quiz=quiz)
+    first = rows(attempt)[0]
+    right, wrong = value_of(first, right=True), value_of(first, right=False)
+    outcome = {}
+
+    def late_save():
+        try:
+            answers.attempt_answers_save(user=user, attempt_id=attempt.pk, shown={1: [wrong]})
+            outcome["saved"] = True
+        except answers.AttemptClosed:
+            outcome["refused"] = True
+        finally:
+            connection.close()
+
+    right_id = first.snapshot["choices"][int(right) - 1]["id"]
+    with transaction.atomic():
+        services.attempt_submit(attempt=Attempt.objects.get(pk=attempt.pk), answers={1: frozenset({right_id})})
+        saver = threading.Thread(target=late_save)
+        saver.start()
+        saver.join(timeout=0.5)
+        if connection.vendor == "postgresql":
+            assert saver.is_alive()  # held back by the submission's row locks
+    saver.join(timeout=30)
+    assert outcome == {"refused": True}
+    first.refresh_from_db()
+    assert first.chosen == [right_id] and first.mark == 1
