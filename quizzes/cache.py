@@ -80,6 +80,24 @@ def quiz_generation_ensure(slug: str) -> None:
     cache.add(quiz_generation_key(slug), _new_generation(), None)
 
 
+def quiz_snapshots_get(slug: str, read):
+    """A quiz's questions frozen as written (`read()`: each question's id, version and snapshot),
+    kept under the quiz's generation, so any change to the quiz outdates them. Only with a
+    shared cache: a per-process one would not hear of a change made in another worker."""
+    if not settings.CACHE_IS_SHARED:
+        return read()
+    key, gen_key = f"quizsnaps:1:{slug}", quiz_generation_key(slug)
+    quiz_generation_ensure(slug)
+    found = cache.get_many([key, gen_key])
+    entry, generation = found.get(key), found.get(gen_key)
+    if entry is not None and generation is not None and entry["generation"] == generation:
+        return entry["questions"]
+    questions = read()
+    if generation is not None:
+        cache.set(key, {"generation": generation, "questions": questions}, QUIZ_PAGE_SECONDS)
+    return questions
+
+
 def forget_learner_page(*, user_id: int, slug: str) -> None:
     """Drop a learner's cached page for a quiz (in every language) once their attempt changes."""
     cache.delete_many([quiz_page_key(user_id, slug, code) for code, _name in settings.LANGUAGES])

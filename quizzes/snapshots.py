@@ -50,9 +50,22 @@ def choice_order(question: Question, rng: random.Random, *, shuffle: bool = True
     """The order a question's choices are shown in (ids): shuffled, except true/false, which
     always reads "True", then "False"."""
     order = [c.id for c in question.choices.all()]
-    if shuffle and question.kind != grading.Kind.TRUEFALSE:
+    if shuffle and _shuffles(question.kind):
         rng.shuffle(order)
     return order
+
+
+def snapshot_shuffled(snapshot: dict[str, Any], rng: random.Random, *, shuffle: bool = True) -> dict[str, Any]:
+    """A copy of a frozen question (its choices as written) with the choices in the order one
+    learner sees them, by the same rule as `choice_order`."""
+    choices = list(snapshot["choices"])
+    if shuffle and _shuffles(snapshot["kind"]):
+        rng.shuffle(choices)
+    return {**snapshot, "choices": choices}
+
+
+def _shuffles(kind: str) -> bool:
+    return kind != grading.Kind.TRUEFALSE
 
 
 def snapshot_mark(snapshot: dict[str, Any], chosen: Iterable[int]) -> Decimal:

@@ -49,3 +49,18 @@ def test_an_answer_sheet_is_read_once_then_kept_in_both_caches():
 def test_no_sheet_is_stored_for_a_test_that_does_not_exist():
     assert keys.answer_sheet_get(6, lambda: None) is None
     assert keys.answer_sheet_get(6, lambda: {"now": "there"}) == {"now": "there"}
+
+
+def test_a_quizs_frozen_questions_are_read_once_and_outdated_by_any_change(settings, django_assert_num_queries):
+    from quizzes.learning import selectors
+    from tests.factories import QuizFactory
+
+    settings.CACHE_IS_SHARED = True
+    quiz = QuizFactory(questions=3)
+    first = selectors.quiz_frozen_questions(quiz=quiz)
+    with django_assert_num_queries(0):
+        assert selectors.quiz_frozen_questions(quiz=quiz) == first
+    question = quiz.questions.order_by("position").first()
+    question.stem = "A freshly edited stem?"
+    question.save()
+    assert selectors.quiz_frozen_questions(quiz=quiz)[0]["snapshot"]["stem"] == "A freshly edited stem?"

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from .. import cache
 from ..models import (
     Attempt,
     Audience,
@@ -21,7 +22,7 @@ from ..models import (
     Quiz,
     SelfTest,
 )
-from ..snapshots import answer_review
+from ..snapshots import answer_review, question_snapshot
 
 
 @dataclass
@@ -123,6 +124,19 @@ def lesson_get(*, slug: str) -> Lesson:
 def quiz_get_published(*, slug: str) -> Quiz:
     """A published quiz; 404 if unknown or unpublished."""
     return get_object_or_404(Quiz, slug=slug, is_published=True)
+
+
+def quiz_frozen_questions(*, quiz: Quiz) -> list[dict]:
+    """Each question of the quiz as an attempt freezes it, choices as written: its id, version
+    and snapshot (from the shared cache while the quiz is unchanged)."""
+
+    def read() -> list[dict]:
+        return [
+            {"id": q.id, "version": q.version, "snapshot": question_snapshot(q)}
+            for q in quiz_questions_for_snapshot(quiz=quiz)
+        ]
+
+    return cache.quiz_snapshots_get(quiz.slug, read)
 
 
 def quiz_questions_for_snapshot(*, quiz: Quiz) -> list[Question]:

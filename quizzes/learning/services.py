@@ -16,7 +16,7 @@ from .. import cache, roles
 from ..models import Attempt, Lesson, LessonProgress, Quiz, Response
 from ..prefetch import attach_prefetched
 from ..rules import grading, simulation
-from ..snapshots import choice_order, question_snapshot, snapshot_key
+from ..snapshots import snapshot_key, snapshot_shuffled
 from . import selectors
 
 UNUSABLE_PASSWORD = make_password(None)  # simulated learners never log in
@@ -74,7 +74,7 @@ def attempt_start(*, user, quiz: Quiz, rng: random.Random | None = None) -> Atte
 
 
 def _attempt_start(*, user, quiz: Quiz, stale: Attempt | None, rng: random.Random) -> Attempt:
-    questions = selectors.quiz_questions_for_snapshot(quiz=quiz)
+    questions = selectors.quiz_frozen_questions(quiz=quiz)
     if quiz.shuffle_questions:
         rng.shuffle(questions)
     try:
@@ -88,9 +88,9 @@ def _attempt_start(*, user, quiz: Quiz, stale: Attempt | None, rng: random.Rando
                 Response(
                     attempt=attempt,
                     position=position,
-                    question=question,
-                    question_version=question.version,
-                    snapshot=question_snapshot(question, choice_order(question, rng, shuffle=quiz.shuffle_choices)),
+                    question_id=question["id"],
+                    question_version=question["version"],
+                    snapshot=snapshot_shuffled(question["snapshot"], rng, shuffle=quiz.shuffle_choices),
                 )
                 for position, question in enumerate(questions, start=1)
             ]
