@@ -66,6 +66,7 @@ def font_sizes(layout: dict) -> dict:
         "major_label_font_size": size,
         "legend_font_size": size,
         "value_font_size": size,
+        "value_label_font_size": size,
         "tooltip_font_size": size,
     }
 

@@ -13,36 +13,29 @@ import pygal
 from django.utils.translation import gettext as _
 
 from ..rules.item_stats import ScoreBin
-from ..svg_charts import PALETTE, chart_style, svg_without_script
+from ..svg_charts import PALETTE, chart_style, font_sizes, layout_of, svg_without_script
 
-STYLE = chart_style(
-    title_font_size=22,
-    label_font_size=17,
-    major_label_font_size=17,
-    legend_font_size=17,
-    value_font_size=16,
-    colors=PALETTE[:3],  # colour-blind-safe (svg_charts.PALETTE)
-)
-
-
-def _config(**kwargs) -> pygal.Config:
+def _config(layout: dict, **kwargs) -> pygal.Config:
+    """pygal's options for a layout (`svg_charts.LAYOUTS`: wide, or narrow for phones so the
+    text stays readable when the picture is scaled to the screen)."""
     return pygal.Config(
         js=[],  # no tooltip script from a CDN
         disable_xml_declaration=True,
-        style=STYLE,
-        width=800,
-        height=520,
+        style=chart_style(**font_sizes(layout), colors=PALETTE[:3]),  # colour-blind-safe
+        width=layout["width"],
+        height=520 if layout["width"] >= 500 else 420,
         show_legend=False,
         **kwargs,
     )
 
 
 def scatter_svg(
-    *, title: str, x_title: str, y_title: str, points: Sequence[tuple[str, float, float]], empty: str
+    *, title: str, x_title: str, y_title: str, points: Sequence[tuple[str, float, float]], empty: str, layout: dict
 ) -> str:
     """One dot per question: facility (x, 0-100) against discrimination (y, -100-100)."""
     chart = pygal.XY(
         _config(
+            layout,
             title=title,
             x_title=x_title,
             y_title=y_title,
@@ -59,9 +52,12 @@ def scatter_svg(
     return svg_without_script(chart)
 
 
-def histogram_svg(*, title: str, x_title: str, y_title: str, bins: Sequence[ScoreBin], empty: str) -> str:
+def histogram_svg(
+    *, title: str, x_title: str, y_title: str, bins: Sequence[ScoreBin], empty: str, layout: dict
+) -> str:
     """A bar per score band (0-10%, ..., 90-100%): how many attempts scored in it."""
-    chart = pygal.Bar(_config(title=title, x_title=x_title, y_title=y_title, print_values=True, no_data_text=empty))
+    config = _config(layout, title=title, x_title=x_title, y_title=y_title, print_values=True, no_data_text=empty)
+    chart = pygal.Bar(config)
     chart.x_labels = [f"{b.low}-{b.high}" for b in bins]
     if any(b.count for b in bins):
         chart.add("", [b.count for b in bins])
@@ -71,8 +67,10 @@ def histogram_svg(*, title: str, x_title: str, y_title: str, bins: Sequence[Scor
 STATISTICS_CHARTS = ("facility-discrimination", "scores")
 
 
-def statistics_svg(name: str, analysis) -> str:
-    """One of the statistics page's charts (`STATISTICS_CHARTS`) for an analysis."""
+def statistics_svg(name: str, analysis, layout: str | None = None) -> str:
+    """One of the statistics page's charts (`STATISTICS_CHARTS`) for an analysis, in a layout
+    ("phone" for the narrow one)."""
+    size = layout_of(layout)
     if name == "scores":
         return histogram_svg(
             title=_("Scores of the attempts counted"),
@@ -80,6 +78,7 @@ def statistics_svg(name: str, analysis) -> str:
             y_title=_("Attempts"),
             bins=analysis.histogram,
             empty=_("No attempts yet"),
+            layout=size,
         )
     points = [
         (q.name, q.facility, q.discrimination)
@@ -92,4 +91,5 @@ def statistics_svg(name: str, analysis) -> str:
         y_title=_("Discrimination index (%)"),
         points=points,
         empty=_("Not enough attempts yet"),
+        layout=size,
     )

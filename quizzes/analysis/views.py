@@ -51,7 +51,7 @@ def quiz_statistics_chart(request, slug, name):
     if name not in charts.STATISTICS_CHARTS:
         raise Http404
     _form, analysis = _analysis(request, slug)
-    svg = charts.statistics_svg(name, analysis)
+    svg = charts.statistics_svg(name, analysis, layout=request.GET.get("layout"))
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 

@@ -142,3 +142,19 @@ def test_a_question_answered_in_several_versions_says_so(educator_client, quiz_d
     html = educator_client.get(stats_url(quiz, attempts="all")).content.decode()
     assert html.count("answered-versions") == 1
     assert "Answers from versions 1, 2 (now 2), pooled" in html
+
+
+@pytest.mark.parametrize("name", ["facility-discrimination", "scores"])
+def test_phones_get_a_narrow_chart_whose_text_stays_readable(educator_client, quiz_data, name):
+    import re
+
+    quiz, _qs = quiz_data
+    url = reverse("quizzes:quiz_statistics_chart", args=[quiz.slug, name])
+    wide = educator_client.get(url).content.decode()
+    phone = educator_client.get(url, {"layout": "phone"}).content.decode()
+    width = re.compile(r'<svg[^>]*viewBox="0 0 (\d+) ')
+    assert (width.search(wide).group(1), width.search(phone).group(1)) == ("800", "360")
+    # Drawn 360 units wide, shown about 360 px wide on a phone: text of 14 units is 14 px.
+    sizes = [float(size) for size in re.findall(r"font-size:\s*([\d.]+)px", phone)]
+    assert sizes and min(sizes) >= 14
+    assert "layout=phone" in educator_client.get(stats_url(quiz)).content.decode()
