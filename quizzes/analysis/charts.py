@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ..rules.item_stats import ScoreBin
 from ..svg_charts import PALETTE, chart_style, font_sizes, layout_of, svg_without_script
 
+
 def _config(layout: dict, **kwargs) -> pygal.Config:
     """pygal's options for a layout (`svg_charts.LAYOUTS`: wide, or narrow for phones so the
     text stays readable when the picture is scaled to the screen)."""
@@ -52,9 +53,7 @@ def scatter_svg(
     return svg_without_script(chart)
 
 
-def histogram_svg(
-    *, title: str, x_title: str, y_title: str, bins: Sequence[ScoreBin], empty: str, layout: dict
-) -> str:
+def histogram_svg(*, title: str, x_title: str, y_title: str, bins: Sequence[ScoreBin], empty: str, layout: dict) -> str:
     """A bar per score band (0-10%, ..., 90-100%): how many attempts scored in it."""
     config = _config(layout, title=title, x_title=x_title, y_title=y_title, print_values=True, no_data_text=empty)
     chart = pygal.Bar(config)
