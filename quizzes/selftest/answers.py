@@ -121,7 +121,7 @@ def _save_open_choice(
     discarded = SelfTest.objects.filter(pk=OuterRef("test_id"), abandoned_at__isnull=False)
     open_item = SelfTestItem.objects.filter(
         ~Exists(discarded), pk=slot.item_id, test_id=sheet.test_id, mark__isnull=True
-    )
+    ).exclude(chosen=fields["chosen"])  # the same answer again ("Next" after the page's save) keeps its time
     updated = open_item.update(**fields)
     if not updated:
         return None

@@ -45,6 +45,26 @@ def test_timed_answer_is_stored_and_can_change_until_the_end(user, topics):
     assert not QuestionProgress.objects.filter(user=user, times_seen__gt=0).exists()
 
 
+def test_saving_the_same_timed_answer_again_keeps_the_moment_it_was_chosen(user, topics):
+    """The page saves a choice as it is made, and "Next" sends it again on the way out: the
+    answer's time stays when it was chosen, not when the trainee left the question."""
+    from django.utils import timezone
+
+    from quizzes.selftest.answers import selftest_answer
+
+    test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
+    item = first_item(test)
+    chosen_at = timezone.now()
+    selftest_answer(user=user, test_id=test.pk, position=1, chosen=[wrong_id(item)], now=chosen_at)
+    later = chosen_at + timedelta(seconds=40)
+    selftest_answer(user=user, test_id=test.pk, position=1, chosen=[wrong_id(item)], now=later)
+    item.refresh_from_db()
+    assert item.answered_at == chosen_at
+    selftest_answer(user=user, test_id=test.pk, position=1, chosen=[right_id(item)], now=later)
+    item.refresh_from_db()
+    assert (item.chosen, item.answered_at) == ([right_id(item)], later)
+
+
 def test_timed_answer_can_be_cleared(user, topics):
     test = new_test(user, topics, mode=SelfTest.Mode.TIMED)
     item = first_item(test)
