@@ -37,8 +37,9 @@ def trainee_page(methods):
     return decorate
 
 
-def _session_key(pk: int) -> str:
-    return f"selftest:{pk}:q"
+# Where the trainee was in the test they last opened: one key, overwritten, so the session does
+# not grow with every test ever opened. Another test resumes at its first unanswered question.
+VISITED_KEY = "selftest:visited"
 
 
 def _take_url(test_or_pk, position: int | None = None) -> str:
@@ -102,8 +103,8 @@ def selftest_take(request, pk):
     states = selectors.selftest_item_states(test=test)
     position = _requested_position(request, test, states)
     item = selectors.selftest_item(test=test, position=position)
-    if request.session.get(_session_key(test.pk)) != position:
-        request.session[_session_key(test.pk)] = position  # where to resume; written only on a move
+    if request.session.get(VISITED_KEY) != [test.pk, position]:
+        request.session[VISITED_KEY] = [test.pk, position]  # where to resume; written only on a move
     context = selectors.take_page(test=test, item=item, states=states, now=now)
     return render(request, "quizzes/selftest/selftest_take.html", context)
 
@@ -119,9 +120,9 @@ def _requested_position(request, test, states) -> int:
         if not 1 <= position <= len(states):
             raise Http404
         return position
-    visited = request.session.get(_session_key(test.pk))
-    if isinstance(visited, int) and 1 <= visited <= len(states):
-        return visited
+    visited = request.session.get(VISITED_KEY)
+    if isinstance(visited, list) and len(visited) == 2 and visited[0] == test.pk and 1 <= visited[1] <= len(states):
+        return visited[1]
     return selectors.resume_position(states)
 
 

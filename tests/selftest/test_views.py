@@ -358,6 +358,16 @@ def test_resume_goes_back_to_the_question_last_visited(auth_client, user, topics
     assert response.context["position"] == 4
 
 
+def test_opening_many_tests_keeps_one_resume_key_in_the_session(auth_client, user, topics):
+    tests = [new_test(user, topics, count=5, mode=SelfTest.Mode.TIMED) for _ in range(3)]
+    for test in tests:
+        auth_client.get(take_url(test, 2))
+    assert [key for key, _value in auth_client.session.items() if key.startswith("selftest")] == ["selftest:visited"]
+    # The last test opened resumes where the trainee was; an earlier one at its first unanswered.
+    assert auth_client.get(take_url(tests[-1])).context["position"] == 2
+    assert auth_client.get(take_url(tests[0])).context["position"] == 1
+
+
 def test_resume_in_a_new_session_goes_to_the_next_unanswered_question(client, user, topics):
     test = new_test(user, topics, count=5, mode=SelfTest.Mode.TIMED)
     for position in (1, 2):
