@@ -125,25 +125,33 @@ def quiz_page(request, *, quiz: Quiz, attempt: Attempt) -> HttpResponse:
     again on the page), is neither served from nor stored in the cache.
     """
     context = {"quiz": quiz, "attempt": attempt, "unanswered": 0, "answered": 0, "first_unanswered": 1}
-    responses = list(attempt.responses.all())
-    if len(get_messages(request)) or any(r.chosen for r in responses):
-        # A message to show, or answers saved as they were chosen: this learner's own page.
-        context["blocks"], context["total"] = question_blocks(responses), len(responses)
-        context["answered"] = sum(1 for r in responses if r.chosen)
-        context["first_unanswered"] = next((r.position for r in responses if not r.chosen), None)
-        return render(request, PAGE_TEMPLATE, context)
+    if len(get_messages(request)):
+        return _own_page(request, context, list(attempt.responses.all()))
     page_key, gen_key = _keys(request.user.pk, quiz.slug)
     # Read the quiz's generation before rendering: a change made meanwhile outdates this entry.
     keys.quiz_generation_ensure(quiz.slug)
     found = cache.get_many([page_key, gen_key])
     entry, generation = found.get(page_key), found.get(gen_key)
     stamp = (attempt.pk, attempt.started_at.isoformat())
+    # An entry is stored only while nothing is saved, and every save drops it (learning/answers.py).
     if entry is not None and entry["generation"] == generation and entry["attempt"] == stamp:
         return _with_csrf(request, entry["html"])
+    responses = list(attempt.responses.all())
+    if any(r.chosen for r in responses):
+        return _own_page(request, context, responses)
     context["blocks"], context["total"] = question_blocks(responses), len(responses)
     html = render_to_string(PAGE_TEMPLATE, {**context, "csrf_token": CSRF_PLACEHOLDER}, request)
     cache.set(page_key, {"html": html, "generation": generation, "attempt": stamp}, keys.QUIZ_PAGE_SECONDS)
     return _with_csrf(request, html)
+
+
+def _own_page(request, context: dict, responses: list[Response]) -> HttpResponse:
+    """The page with a message to show, or with answers saved as they were chosen: rendered
+    for this request only, never cached."""
+    context["blocks"], context["total"] = question_blocks(responses), len(responses)
+    context["answered"] = sum(1 for r in responses if r.chosen)
+    context["first_unanswered"] = next((r.position for r in responses if not r.chosen), None)
+    return render(request, PAGE_TEMPLATE, context)
 
 
 def _with_csrf(request, html: str) -> HttpResponse:
