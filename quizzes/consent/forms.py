@@ -63,7 +63,8 @@ class ConsentAnswerForm(forms.Form):
         """`choices`: the question's choices in the order shown; the page sends back their values."""
         super().__init__(data, initial={"ask": token})
         self.token = token
-        self.multiple = question["kind"] == grading.Kind.MULTIPLE
+        self.kind = question["kind"]
+        self.multiple = self.kind == grading.Kind.MULTIPLE
         self.fields["choice"] = shown_choice_field(
             choices,
             error_messages={
@@ -78,7 +79,7 @@ class ConsentAnswerForm(forms.Form):
 
     def clean_choice(self):
         chosen = self.cleaned_data["choice"]
-        if not self.multiple and len(set(chosen)) > 1:
+        if grading.too_many_chosen(self.kind, chosen):
             raise forms.ValidationError(_("Please choose only one answer."))
         return chosen
 

@@ -68,7 +68,7 @@ def _chosen(slot: Slot | None, shown: Iterable[str]) -> list[int]:
     values = {value for value in shown if value != ""}  # "" only says the question was sent
     if slot is None or not values <= slot.by_value.keys():
         raise InvalidAnswer(_("That answer is not one of this question's choices."))
-    if slot.kind != grading.Kind.MULTIPLE and len(values) > 1:
+    if grading.too_many_chosen(slot.kind, values):
         raise InvalidAnswer(_("Choose only one answer for this question."))
     return sorted(slot.by_value[value] for value in values)
 

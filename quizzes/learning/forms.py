@@ -49,7 +49,7 @@ class QuizAnswerForm(forms.Form):
         for response in self.responses:
             name = self.field_name(response.position)
             picked = cleaned.get(name)
-            if picked and response.snapshot["kind"] != grading.Kind.MULTIPLE and len(set(picked)) > 1:
+            if picked and grading.too_many_chosen(response.snapshot["kind"], picked):
                 self.add_error(name, _("Choose only one answer for this question."))
         return cleaned
 

@@ -64,6 +64,11 @@ class AttemptGrade:
     passed: bool
 
 
+def too_many_chosen(kind: str, chosen: Iterable) -> bool:
+    """Several different choices on a question that takes one (single answer, true/false)."""
+    return kind != Kind.MULTIPLE and len(set(chosen)) > 1
+
+
 def question_mark(question: QuestionKey, chosen: Iterable[int]) -> Decimal:
     """Mark for one question, from 0 to 1.
 

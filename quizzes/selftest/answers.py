@@ -31,7 +31,7 @@ def _not_a_choice() -> InvalidAnswer:
 def _check_answer(kind: str, shown: frozenset[int], chosen: frozenset[int]) -> None:
     if not chosen <= shown:
         raise _not_a_choice()
-    if kind != grading.Kind.MULTIPLE and len(chosen) > 1:
+    if grading.too_many_chosen(kind, chosen):
         raise InvalidAnswer(_("Choose only one answer for this question."))
 
 
