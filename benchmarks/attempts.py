@@ -8,7 +8,7 @@ sync workers, as `make serve` runs it; the content loaded and the learners signe
 (sessions made directly). The locust users are in locustfile.py.
 
 - `attempt` (default): the trainee quiz cut to its first 20 questions, and 20-question timed
-  self-tests. One flow after the other, each with 50 locust users for 40 s taking whole
+  self-tests. One flow after the other, each with 50 locust users for 60 s taking whole
   attempts back to back: `quiz_js` (the quiz as a browser with its script takes it: the page,
   one save per answer, submit, result, "take the quiz again"), `quiz_nojs` (the same without
   the saves), `selftest` (builder POST, the test page, one save per answer, finish, review) and
@@ -441,7 +441,7 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command")
     attempt = commands.add_parser("attempt", help="whole attempts per flow against a bare view (the default)")
     attempt.add_argument("--users", type=int, default=50, help="locust users taking attempts back to back (50)")
-    attempt.add_argument("--seconds", type=int, default=40, help="seconds of each flow (40)")
+    attempt.add_argument("--seconds", type=int, default=60, help="seconds of each flow (60)")
     attempt.add_argument("--rate", type=float, default=10, help="users started per second (10)")
     attempt.add_argument("--flows", type=lambda s: s.split(","), default=list(FLOWS), help=f"(all: {','.join(FLOWS)})")
     attempt.add_argument("--bare-seconds", type=int, default=10, help="seconds of each bare-view wrk run (10)")

@@ -123,7 +123,10 @@ class Learner(FastHttpUser):
 
     def attempt_incomplete(self, why, answer=None):
         """An attempt given up: counted (by reason and status) so the driver can say so."""
-        key = f"{why} ({answer.status_code})" if answer is not None else why
+        key = why
+        if answer is not None:
+            location = (answer.headers.get("Location") or "").split("?")[0]
+            key += f" ({answer.status_code}{' to ' + location if location else ''})"
         self.acks["incomplete"][key] = self.acks["incomplete"].get(key, 0) + 1
 
     def acknowledged(self, answer) -> bool:
@@ -148,11 +151,12 @@ class QuizLearner(Learner):
     def take_the_quiz(self):
         path = f"/quizzes/{SLUG}/"
         self.attempt_started()
-        page = ""
+        page, opened = "", None
         if self.taken:  # the result page's button
             self.post(path, {"action": "start"}, name="quiz start")
         else:
-            page = self.get(path, name="quiz page").text or ""
+            opened = self.get(path, name="quiz page")
+            page = opened.text or ""
             if 'name="attempt"' not in page:  # the last attempt was submitted: take it again
                 self.post(path, {"action": "start"}, name="quiz start")
                 page = ""
@@ -161,7 +165,7 @@ class QuizLearner(Learner):
             page = opened.text or ""
         attempt = re.search(r'name="attempt" value="(\d+)"', page)
         if attempt is None:
-            self.attempt_incomplete("quiz page without an attempt")
+            self.attempt_incomplete("quiz page without an attempt", opened)
             return
         answers = {f"q{position}": values[0] for position, values in values_by_question(page).items()}
         if self.saves:
