@@ -103,23 +103,20 @@ def read_acks(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def attempts_rate(completed: list[list[float]], *, users: int, ramp_s: float = 0) -> float:
-    """Whole attempts per second with `users` taking them back to back (Little's law: users
-    divided by the mean time one attempt takes). Attempts started in the first `ramp_s` seconds
-    (while locust was still starting users, so fewer shared the server) are left out when any
-    remain. Unlike attempts counted until the run is stopped, this does not count the attempts
-    cut short at the end as work not done.
-    """
-    if not completed:
+def attempts_rate(*, requests: int, seconds: float, requests_per_attempt: float | None) -> float:
+    """Whole attempts per second: the requests answered during the run, counted as whole
+    attempts' worth. An attempt cut short by the end of the run counts for the share of its
+    requests that were answered, so a flow whose attempts take most of a run is not undercounted
+    (nor, counting only the attempts that did finish, overcounted by the quickest ones)."""
+    if not requests_per_attempt or seconds <= 0:
         return 0.0
-    spawned_by = min(a[0] for a in completed) + ramp_s
-    steady = [a for a in completed if a[0] >= spawned_by] or completed
-    return users / statistics.fmean(end - start for start, end, *_rest in steady)
+    return requests / requests_per_attempt / seconds
 
 
-def bare_cost(bare_rps: float, attempts_per_s: float) -> float | None:
-    """How many bare-view requests the server could have answered for the cost of one attempt."""
-    return round(bare_rps / attempts_per_s, 1) if attempts_per_s else None
+def bare_cost(bare: float | None, attempt: float | None) -> float | None:
+    """How many bare-view requests one attempt costs: bare requests/s over attempts/s, or an
+    attempt's server CPU over a bare request's."""
+    return round(bare / attempt, 1) if bare and attempt else None
 
 
 def target_for(flow: str, database: str) -> float | None:
@@ -145,47 +142,48 @@ def flow_summary(
     acks: list[dict],
     steps: dict,
     stored: dict,
-    users: int,
-    ramp_s: float,
-    bare_rps: float,
+    seconds: float,
+    bare: dict,
     database: str,
     cpu: dict,
 ) -> dict:
-    """One flow's figures for the JSON line."""
+    """One flow's figures for the JSON line. `bare`: the bare view's requests/s and server CPU
+    per request (ms) around this flow's run; `cpu`: the server's and locust's CPU seconds in it."""
     completed = [a for ack in acks for a in ack.get("completed", [])]
     incomplete: dict[str, int] = {}
     for ack in acks:
         for why, times in ack.get("incomplete", {}).items():
             incomplete[why] = incomplete.get(why, 0) + times
-    rate = attempts_rate(completed, users=users, ramp_s=ramp_s)
     per_attempt = statistics.fmean(a[2] for a in completed) if completed else None
+    answered = sum(ack.get("answered", 0) for ack in acks)
+    rate = attempts_rate(requests=answered, seconds=seconds, requests_per_attempt=per_attempt)
+    cpu_ms = 1000 * cpu["server_s"] / (rate * seconds) if rate else None
     total = steps.get("Aggregated", {})
     quiz = flow.startswith("quiz")
-    acknowledged = stored["attempts_acknowledged" if quiz else "tests_finished_acknowledged"]
     saves = "quiz_saves" if quiz else "selftest_saves"
-    cost = bare_cost(bare_rps, rate)
+    cost = bare_cost(bare["rps"], rate)
     target = target_for(flow, database)
-    # Server CPU over the run, shared out by the requests sent: partly taken attempts count too.
-    attempts_worth = total.get("requests", 0) / per_attempt if per_attempt else 0
     return {
         "questions": round(statistics.fmean(a[3] for a in completed)) if completed else None,
         "attempts_completed": len(completed),
         "attempts_incomplete": incomplete,
         "attempts_per_s": round(rate, 2),
         "requests_per_attempt": round(per_attempt, 1) if per_attempt else None,
-        "requests_per_s": total.get("rps"),
+        "requests_per_s": round(answered / seconds, 1),
         "errors": total.get("errors", 0),
         "requests": request_steps(steps),
-        "attempts_acknowledged": acknowledged,
+        "attempts_acknowledged": stored["attempts_acknowledged" if quiz else "tests_finished_acknowledged"],
         "attempts_stored": stored["attempts_stored" if quiz else "tests_finished_stored"],
         "answers_acknowledged": stored["answers_acknowledged"] if quiz else None,
         "answers_stored": stored["answers_stored"] if quiz else None,
         "saves_acknowledged": stored[f"{saves}_acknowledged"],
         "saves_stored": stored[f"{saves}_stored"],
+        "bare_rps": round(bare["rps"], 1),
         "bare_view_requests_per_attempt": cost,
         "target": target,
         "target_met": None if target is None or cost is None else cost <= target,
-        "server_cpu_ms_per_attempt": round(1000 * cpu["server_s"] / attempts_worth, 1) if attempts_worth else None,
+        "server_cpu_ms_per_attempt": round(cpu_ms, 1) if cpu_ms else None,
+        "bare_view_requests_per_attempt_by_cpu": bare_cost(cpu_ms, bare["cpu_ms"]),
         "locust_cpu_share": cpu["locust_share"],
     }
 
@@ -272,12 +270,16 @@ def run_locust(
     return steps, cpu
 
 
-def measure_bare(wrk: str, base: str, cookie: str, tmp: Path, seconds: int) -> dict:
-    """/bare/ with wrk and a learner's cookie, after a warm-up."""
+def measure_bare(wrk: str, base: str, cookie: str, tmp: Path, seconds: int, server) -> dict:
+    """/bare/ with wrk and a learner's cookie, after a warm-up: requests/s, and the server's
+    CPU per request (ms), which other work on the machine disturbs less."""
     lua = tmp / "bare.lua"
     lua.write_text(load.LUA_SCRIPT % {"cookie": cookie})
     harness.wrk(wrk, lua, base + harness.BARE_PATH, harness.WARMUP, _log)
-    return harness.wrk(wrk, lua, base + harness.BARE_PATH, f"{seconds}s", _log)
+    before = harness.server_cpu_seconds(server)
+    stats = harness.wrk(wrk, lua, base + harness.BARE_PATH, f"{seconds}s", _log)
+    cpu_s = harness.server_cpu_seconds(server) - before
+    return {**stats, "cpu_ms": 1000 * cpu_s / stats["requests"]}
 
 
 def attempt_bench(options, env, tmp: Path, base: str, server, log_path: Path) -> int:
@@ -287,8 +289,10 @@ def attempt_bench(options, env, tmp: Path, base: str, server, log_path: Path) ->
     database = "postgresql" if "postgres" in env["DATABASE_URL"] else "sqlite"
     people = json.loads((tmp / "people.json").read_text())
     cookie = people["people"][-1]["cookie"]  # the spare learner locust never uses
-    bare = [measure_bare(wrk, base, cookie, tmp, options.bare_seconds)]
-    runs = {}
+    # The bare view before the first flow and after each: each flow is set against the two
+    # measured around it, as the load from other work on the machine drifts.
+    bare = [measure_bare(wrk, base, cookie, tmp, options.bare_seconds, server)]
+    flows = {}
     for flow in options.flows:
         _log(f"{flow}: {options.users} learners for {options.seconds} s")
         extra = {"BENCH_SELFTEST_COUNT": str(options.selftest_questions), "BENCH_SELFTEST_MODE": options.mode}
@@ -306,24 +310,18 @@ def attempt_bench(options, env, tmp: Path, base: str, server, log_path: Path) ->
         )
         harness.check_alive(server, log_path)
         stored, _lost = load.stored_vs_acknowledged(env, tmp, scenario=flow, submitted=True)
-        runs[flow] = (steps, cpu, stored)
-        time.sleep(2)
-    bare.append(measure_bare(wrk, base, cookie, tmp, options.bare_seconds))
-    bare_rps = statistics.fmean(b["rps"] for b in bare)
-    flows = {
-        flow: flow_summary(
+        bare.append(measure_bare(wrk, base, cookie, tmp, options.bare_seconds, server))
+        around = {k: statistics.fmean(b[k] for b in bare[-2:]) for k in ("rps", "cpu_ms")}
+        flows[flow] = flow_summary(
             flow,
             acks=read_acks(tmp / f"acks-{flow}.jsonl"),
             steps=steps,
             stored=stored,
-            users=options.users,
-            ramp_s=options.users / options.rate,
-            bare_rps=bare_rps,
+            seconds=options.seconds,
+            bare=around,
             database=database,
             cpu=cpu,
         )
-        for flow, (steps, cpu, stored) in runs.items()
-    }
     problems = {flow: p for flow, summary in flows.items() if (p := flow_failed(summary))}
     result = {
         "benchmark": "bench-attempt",
@@ -334,8 +332,8 @@ def attempt_bench(options, env, tmp: Path, base: str, server, log_path: Path) ->
         "seconds_per_flow": options.seconds,
         "quiz_questions": people.get("quiz_questions"),
         "selftest_mode": options.mode,
-        "bare_rps": round(bare_rps, 1),
-        "bare_rps_before_after": [round(b["rps"], 1) for b in bare],
+        "bare_rps": [round(b["rps"], 1) for b in bare],
+        "bare_cpu_ms_per_request": [round(b["cpu_ms"], 3) for b in bare],
         "bare_p50_ms": harness.ms(bare[-1]["p50_us"]),
         "bare_p95_ms": harness.ms(bare[-1]["p95_us"]),
         "flows": flows,
@@ -442,7 +440,7 @@ def parser() -> argparse.ArgumentParser:
     attempt = commands.add_parser("attempt", help="whole attempts per flow against a bare view (the default)")
     attempt.add_argument("--users", type=int, default=50, help="locust users taking attempts back to back (50)")
     attempt.add_argument("--seconds", type=int, default=60, help="seconds of each flow (60)")
-    attempt.add_argument("--rate", type=float, default=10, help="users started per second (10)")
+    attempt.add_argument("--rate", type=float, default=50, help="users started per second (50)")
     attempt.add_argument("--flows", type=lambda s: s.split(","), default=list(FLOWS), help=f"(all: {','.join(FLOWS)})")
     attempt.add_argument("--bare-seconds", type=int, default=10, help="seconds of each bare-view wrk run (10)")
     attempt.add_argument("--quiz-questions", type=int, default=20, help="the quiz is cut to this many questions (20)")

@@ -89,6 +89,7 @@ class Learner(FastHttpUser):
             "finished": [],  # self-tests whose finish was acknowledged
             "completed": [],  # [start, end, requests, questions] of each whole attempt
             "incomplete": {},  # why an attempt stopped short: how many times
+            "answered": 0,  # requests answered, whole attempts or not
         }
         ACKS.append(self.acks)
 
@@ -100,20 +101,18 @@ class Learner(FastHttpUser):
 
     def get(self, path, *, name):
         self.sent += 1
-        return self.client.get(path, headers=self.headers(), name=name, allow_redirects=False)
+        answer = self.client.get(path, headers=self.headers(), name=name, allow_redirects=False)
+        self.acks["answered"] += 1
+        return answer
 
     def post(self, path, data, *, name, json_answer=False):
         # Encoded here: the client would send a list value as its repr, not as repeated fields.
         self.sent += 1
         body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.csrf}, doseq=True)
         headers = {**self.headers(page=path, json_answer=json_answer), "Content-Type": FORM}
-        return self.client.post(
-            path,
-            data=body,
-            headers=headers,
-            name=name,
-            allow_redirects=False,
-        )
+        answer = self.client.post(path, data=body, headers=headers, name=name, allow_redirects=False)
+        self.acks["answered"] += 1
+        return answer
 
     def attempt_started(self):
         self.attempt_start, self.attempt_sent = time.time(), self.sent

@@ -46,15 +46,16 @@ def test_an_unknown_flow_is_refused(capsys):
     assert "sprint" in capsys.readouterr().err
 
 
-def test_attempts_per_second_is_users_over_the_mean_attempt_time_after_the_ramp():
-    # Two users; attempts of 2 s once both run, a quick 0.5 s one while locust was starting them.
-    completed = [[100.0, 100.5, 24, 20], [101.0, 103.0, 24, 20], [103.0, 105.0, 24, 20], [101.5, 103.5, 24, 20]]
-    assert attempts.attempts_rate(completed, users=2, ramp_s=1) == pytest.approx(1.0)
-    assert attempts.attempts_rate([], users=2) == 0.0
+def test_attempts_per_second_counts_the_requests_answered_as_whole_attempts():
+    # 24 requests an attempt, 480 answered in 20 s: 20 attempts' worth, 1 a second.
+    assert attempts.attempts_rate(requests=480, seconds=20, requests_per_attempt=24) == 1.0
+    assert attempts.attempts_rate(requests=480, seconds=20, requests_per_attempt=None) == 0.0
 
 
 def summary(flow="quiz_js", database="sqlite", bare_rps=3000.0, saves_stored=40):
-    acks = [{"completed": [[0.0, 10.0, 24, 20], [10.0, 20.0, 24, 20]], "incomplete": {}}] * 10
+    # Two whole attempts of 24 requests each by 10 users, plus a cut-short one each: 480
+    # requests answered in 20 s, 1 attempt a second.
+    acks = [{"completed": [[0.0, 8.0, 24, 20], [8.0, 16.0, 24, 20]], "incomplete": {}, "answered": 48}] * 10
     steps = {
         "quiz save": {"requests": 400, "errors": 0, "rps": 20.0, "p50_ms": 30.0, "p95_ms": 60.0},
         "Aggregated": {"requests": 480, "errors": 0, "rps": 24.0, "p50_ms": 30.0, "p95_ms": 90.0},
@@ -76,23 +77,21 @@ def summary(flow="quiz_js", database="sqlite", bare_rps=3000.0, saves_stored=40)
         acks=acks,
         steps=steps,
         stored=stored,
-        users=10,
-        ramp_s=0,
-        bare_rps=bare_rps,
+        seconds=20,
+        bare={"rps": bare_rps, "cpu_ms": 0.5},
         database=database,
         cpu={"server_s": 20.0, "locust_s": 5.0, "locust_share": 0.2},
     )
 
 
 def test_a_flow_costs_bare_view_requests_per_attempt_against_the_issue_target():
-    # 10 users, 10 s an attempt: 1 attempt/s; 3,000 bare requests/s: 3,000 per attempt.
     cheap, dear = summary(bare_rps=80.0), summary(bare_rps=3000.0)
     assert (cheap["attempts_per_s"], cheap["requests_per_attempt"]) == (1.0, 24.0)
     assert (cheap["bare_view_requests_per_attempt"], cheap["target"], cheap["target_met"]) == (80.0, 85, True)
     assert (dear["bare_view_requests_per_attempt"], dear["target_met"]) == (3000.0, False)
     assert cheap["requests"] == {"quiz save": {"requests": 400, "errors": 0, "p50_ms": 30.0, "p95_ms": 60.0}}
-    # 480 requests are 20 attempts' worth: 1 s of server CPU each.
-    assert cheap["server_cpu_ms_per_attempt"] == 1000.0
+    # 20 s of server CPU for 20 attempts: 1 s each, the CPU of 2,000 bare requests of 0.5 ms.
+    assert (cheap["server_cpu_ms_per_attempt"], cheap["bare_view_requests_per_attempt_by_cpu"]) == (1000.0, 2000.0)
 
 
 def test_postgresql_targets_are_half_as_loose_again_and_selftest_nojs_has_none():
