@@ -213,6 +213,20 @@ def start_gunicorn(env: dict[str, str], port: int, log_path: Path) -> subprocess
         return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
+def serve(env: dict[str, str], tmp: Path) -> tuple[subprocess.Popen, str, Path]:
+    """gunicorn on a free port, answering /healthz: the server, its base URL and its log."""
+    port = free_port()
+    base = f"http://{HOST}:{port}"
+    log_path = tmp / "gunicorn.log"
+    server = start_gunicorn(env, port, log_path)
+    try:
+        wait_ready(server, base, log_path)
+    except BaseException:
+        stop(server)  # the caller never gets it to stop
+        raise
+    return server, base, log_path
+
+
 def wait_ready(server: subprocess.Popen, base: str, log_path: Path, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -486,11 +486,7 @@ def main(argv: list[str] | None = None) -> int:
         keep = options.quiz_questions if options.command == "attempt" else 10_000
         harness.run([sys.executable, "-c", SHAPE_SCRIPT, str(tmp / "people.json"), load.QUIZ, str(keep)], env, "shape")
         _log(f"set-up done in {time.monotonic() - started:.0f} s ({users} learners)")
-        port = harness.free_port()
-        base = f"http://{harness.HOST}:{port}"
-        log_path = tmp / "gunicorn.log"
-        server = harness.start_gunicorn(env, port, log_path)
-        harness.wait_ready(server, base, log_path)
+        server, base, log_path = harness.serve(env, tmp)
         harness.log_load(_log)
         bench = attempt_bench if options.command == "attempt" else class_bench
         return bench(options, env, tmp, base, server, log_path)

@@ -244,11 +244,7 @@ def main() -> int:
     try:
         env = harness.environment(tmp)
         prepare(env, tmp, users)
-        port = harness.free_port()
-        base = f"http://{harness.HOST}:{port}"
-        log_path = tmp / "gunicorn.log"
-        server = harness.start_gunicorn(env, port, log_path)
-        harness.wait_ready(server, base, log_path)
+        server, base, log_path = harness.serve(env, tmp)
         harness.log_load(_log)
         _log(
             f"{options.scenario}: {users} learners against {base} ({harness.WORKERS} workers, {harness.cache_name(env)})"

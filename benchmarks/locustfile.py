@@ -128,6 +128,25 @@ class Learner(FastHttpUser):
             key += f" ({answer.status_code}{' to ' + location if location else ''})"
         self.acks["incomplete"][key] = self.acks["incomplete"].get(key, 0) + 1
 
+    def save_selftest_answer(self, pk, known, position, *, names=("selftest page", "selftest save")):
+        """One question's answer saved as the page's script sends it, after loading the
+        question's page (`?q=N`) if no page loaded yet carried its choices (today's page shows
+        one question). `known`: the choices seen so far by position, updated in place."""
+        path = f"/selftest/{pk}/"
+        if str(position) not in known:
+            known |= values_by_question(self.get(f"{path}?q={position}", name=names[0]).text or "")
+        values = known.get(str(position), [])
+        if not values:
+            return
+        saved = self.post(
+            path,
+            {"position": position, f"q{position}": values[position % len(values)], "action": "save"},
+            name=names[1],
+            json_answer=True,
+        )
+        if self.acknowledged(saved):
+            self.acks["saves"].append([pk, position])
+
     def acknowledged(self, answer) -> bool:
         """A JSON save the server says it stored."""
         if answer.status_code != 200:
@@ -235,23 +254,10 @@ class SelfTestTaker(Learner):
 
     def answer_with_script(self, pk, page, questions) -> bool:
         """One save per question; a question's page only when no page loaded yet showed it."""
-        path = f"/selftest/{pk}/"
         known = values_by_question(page)
         for position in range(1, questions + 1):
-            if str(position) not in known:
-                known |= values_by_question(self.get(f"{path}?q={position}", name="selftest page").text or "")
-            values = known.get(str(position), [])
-            if not values:
-                continue
-            saved = self.post(
-                path,
-                {"position": position, f"q{position}": values[position % len(values)], "action": "save"},
-                name="selftest save",
-                json_answer=True,
-            )
-            if self.acknowledged(saved):
-                self.acks["saves"].append([pk, position])
-        finished = self.post(f"{path}finish/", {}, name="selftest finish")
+            self.save_selftest_answer(pk, known, position)
+        finished = self.post(f"/selftest/{pk}/finish/", {}, name="selftest finish")
         return finished.status_code == 302 and "/review/" in (finished.headers.get("Location") or "")
 
     def answer_without(self, pk, page, questions) -> bool:
@@ -304,9 +310,8 @@ class ClassLearner(Learner):
             return
         self.done = True
         pk = self.person["test"]
-        path = f"/selftest/{pk}/"
         opened = time.monotonic()
-        page = self.get(path, name="class open").text or ""
+        page = self.get(f"/selftest/{pk}/", name="class open").text or ""
         self.acks["tests"].append(pk)
         known = values_by_question(page)
         questions = max(nav_positions(page), len(known))
@@ -314,19 +319,7 @@ class ClassLearner(Learner):
             gevent.sleep(random.uniform(*_pace()))
             if time.monotonic() - opened > CLASS_SECONDS:
                 break
-            if str(position) not in known:  # a page per question: the server's older page
-                known |= values_by_question(self.get(f"{path}?q={position}", name="class page").text or "")
-            values = known.get(str(position), [])
-            if not values:
-                continue
-            saved = self.post(
-                path,
-                {"position": position, f"q{position}": values[position % len(values)], "action": "save"},
-                name="class save",
-                json_answer=True,
-            )
-            if self.acknowledged(saved):
-                self.acks["saves"].append([pk, position])
+            self.save_selftest_answer(pk, known, position, names=("class page", "class save"))
 
 
 class StampedeLearner(Learner):
