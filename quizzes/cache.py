@@ -7,8 +7,9 @@ What is cached, and what outdates it:
   change to roles, groups or permissions replaces, outdating every set at once;
 - a learner's quiz page for an open attempt (`quizpage:...`): dropped when they start or submit
   an attempt, and outdated when anything in the quiz changes (the quiz's generation);
-- a self-test's answer sheet (`selftest:<id>:sheet`): never changes once the test is made, so it
-  is kept in the worker's memory and in the shared cache; dropped only under a new test's id.
+- a self-test's answer sheet (`selftest:<id>:sheet`) and its questions as frozen
+  (`selftest:<id>:questions`): neither changes once the test is made, so they are kept in the
+  worker's memory and in the shared cache; dropped only under a new test's id.
 
 Services and signals call the `forget_*` functions here; nothing else builds a key.
 """
@@ -136,10 +137,21 @@ def _sheet_get(key: str, read):
     return sheet
 
 
+def _test_questions_key(test_id: int) -> str:
+    return f"selftest:{test_id}:questions:v1"
+
+
+def test_questions_get(test_id: int, read):
+    """A self-test's frozen questions (`read()`: each position's snapshot), from the worker's
+    memory, else the shared cache, else `read()`; None when `read()` finds no such test."""
+    return _sheet_get(_test_questions_key(test_id), read)
+
+
 def forget_answer_sheet(*, test_id: int) -> None:
-    """Drop any sheet cached under a new test's id: one left by a database that was recreated
-    while the shared cache (or this worker) kept running would describe another test."""
+    """Drop any sheet (and questions) cached under a new test's id: one left by a database that
+    was recreated while the shared cache (or this worker) kept running would describe another test."""
     _sheet_forget(_answer_sheet_key(test_id))
+    _sheet_forget(_test_questions_key(test_id))
 
 
 def _sheet_forget(key: str) -> None:

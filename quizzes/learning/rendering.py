@@ -1,8 +1,8 @@
 """Fast HTML for the quiz page.
 
 Django's per-widget form templates cost about a millisecond per radio button, which made a
-20-question page serve ~65 requests/s on our 2-core machine. Here each question is rendered
-from one small template, and the learner's whole page for an open attempt is cached (an
+20-question page serve ~65 requests/s on our 2-core machine. Here each question is built in
+Python (`question_html`), and the learner's whole page for an open attempt is cached (an
 attempt's questions and choice order never change), so a reload costs one cache read and no
 query beyond authentication. Only a page shown again with the learner's own ticks (after an
 error) is rendered afresh.
@@ -19,40 +19,16 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import get_template, render_to_string
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from .. import cache as keys
 from ..models import Attempt, Quiz, Response
+from ..question_html import TEMPLATE, question_block
 from ..snapshots import choice_ids_by_value, shown_choices
 
-TEMPLATE = "quizzes/includes/question_block.html"
 PAGE_TEMPLATE = "quizzes/learning/quiz_take.html"
 CSRF_PLACEHOLDER = "kq-csrf-token-placeholder"
-
-
-def _block(*, position: int, total: int, stem: str, multiple: bool, choices: list[dict], sent_marker: bool) -> str:
-    """The same HTML as TEMPLATE for a question without errors, built without the template
-    engine: a quiz page has one block per question, and a class opening a quiz at once renders
-    thousands (tests/learning/test_rendering.py checks both give the same HTML)."""
-    kind = "checkbox" if multiple else "radio"
-    hint = _("Choose all that apply.") if multiple else _("Choose one answer.")
-    number = _("Question %(position)s of %(total)s") % {"position": position, "total": total}
-    cards = "".join(
-        f'<label class="form-check answer-card" for="q{position}-{c["value"]}"><input class="form-check-input" '
-        f'type="{kind}" name="q{position}" id="q{position}-{c["value"]}" value="{c["value"]}"'
-        f'{" checked" if c["checked"] else ""}> <span class="form-check-label choice-text">{escape(c["text"])}</span>'
-        "</label>\n"
-        for c in choices
-    )
-    marker = f'<input type="hidden" name="q{position}" value="">' if sent_marker else ""
-    return (
-        f'<fieldset class="card question mb-4" id="question-{position}" data-question>\n<div class="card-body">\n'
-        f'<legend class="h5 mb-1"><span class="d-block small text-muted">{escape(number)}</span>{escape(stem)}</legend>\n'
-        f'<p class="form-text mt-0">{escape(hint)}</p>\n\n\n{cards}{marker}</div>\n</fieldset>\n'
-    )
 
 
 def _render(response: Response, total: int, selected: set[str] | None, errors: Sequence[str]) -> str:
@@ -73,7 +49,7 @@ def _render(response: Response, total: int, selected: set[str] | None, errors: S
         "sent_marker": True,  # an empty value: the submission says it sent this question
     }
     if not errors:
-        return _block(**context)
+        return question_block(**context)
     return get_template(TEMPLATE).render({**context, "errors": errors})
 
 
