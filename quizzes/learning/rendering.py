@@ -1,4 +1,4 @@
-"""Fast HTML for the quiz page.
+"""Fast HTML for the quiz page and the result page.
 
 Django's per-widget form templates cost about a millisecond per radio button, which made a
 20-question page serve ~65 requests/s on our 2-core machine. Here each question is built in
@@ -6,10 +6,14 @@ Python (`question_html`), and the learner's whole page for an open attempt is ca
 attempt's questions and choice order never change), so a reload costs one cache read and no
 query beyond authentication. Only a page shown again with the learner's own ticks (after an
 error) is rendered afresh.
+
+A submitted attempt's result never changes either: it is rendered once per language and filter
+and then served from the cache to its owner.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 
 from django.conf import settings
@@ -25,9 +29,11 @@ from django.utils.translation import get_language
 from .. import cache as keys
 from ..models import Attempt, Quiz, Response
 from ..question_html import TEMPLATE, question_block
-from ..snapshots import choice_ids_by_value, shown_choices
+from ..snapshots import choice_ids_by_value, review_filter, shown_choices
+from . import selectors
 
 PAGE_TEMPLATE = "quizzes/learning/quiz_take.html"
+RESULT_TEMPLATE = "quizzes/learning/attempt_result.html"
 CSRF_PLACEHOLDER = "kq-csrf-token-placeholder"
 
 
@@ -155,3 +161,52 @@ def quiz_page_with_answers(request, *, quiz: Quiz, attempt: Attempt, form, unans
         "first_unanswered": next((r.position for r in responses if not selected.get(r.position)), None),
     }
     return render(request, PAGE_TEMPLATE, context, status=status)
+
+
+# The result page ----------------------------------------------------------------------------------
+
+
+def cached_result_page(request, *, pk: int, missed_only: bool) -> HttpResponse | None:
+    """A submitted attempt's result page from the cache, or None. Only its owner gets it, as
+    they see the site now (their name and what their role opens, in the menu), and never while
+    a message waits to be shown.
+
+    With a shared cache a hit needs no query: the entry is dropped when the attempt is deleted
+    (`cache.forget_attempt_result`) and outdated when a quiz is saved (`cache.forget_all_results`).
+    With a per-process cache those changes may have happened in another worker, so one query
+    checks the entry's stamp first.
+    """
+    if len(get_messages(request)):
+        return None
+    entry = keys.result_page_get(pk, get_language(), missed_only=missed_only)
+    if entry is None or entry["owner"] != request.user.pk or entry["viewer"] != _viewer(request.user):
+        return None
+    if not settings.CACHE_IS_SHARED and selectors.attempt_result_stamp(pk=pk) != entry["stamp"]:
+        return None
+    return _with_csrf(request, entry["html"])
+
+
+def result_page(request, *, attempt: Attempt, missed_only: bool) -> HttpResponse:
+    """A submitted attempt's result, every question or only those missed, rendered and cached
+    with a CSRF placeholder; with a message to show, rendered for this request only."""
+    shown = review_filter(selectors.attempt_review(attempt=attempt), missed_only=missed_only)
+    context = {"attempt": attempt, "review": shown["rows"], "filter": shown}
+    if len(get_messages(request)):
+        return render(request, RESULT_TEMPLATE, context)
+    generation = keys.results_generation()  # before rendering: a quiz saved meanwhile outdates the page
+    html = render_to_string(RESULT_TEMPLATE, {**context, "csrf_token": CSRF_PLACEHOLDER}, request)
+    entry = {"html": html, "owner": attempt.user_id, "viewer": _viewer(request.user), "stamp": _stamp(attempt)}
+    keys.result_page_set(attempt.pk, get_language(), entry, missed_only=missed_only, generation=generation)
+    return _with_csrf(request, html)
+
+
+def _viewer(user) -> str:
+    """What a page's menu shows of the signed-in user (their name, the links their permissions
+    open), as a digest: a renamed user or a changed role gets the page rendered again."""
+    seen = repr((user.get_username(), sorted(user.get_all_permissions())))
+    return hashlib.sha256(seen.encode()).hexdigest()
+
+
+def _stamp(attempt: Attempt) -> tuple:
+    """The same values as `selectors.attempt_result_stamp`, from the attempt already loaded."""
+    return (attempt.user_id, attempt.started_at, attempt.submitted_at, attempt.quiz.title, attempt.quiz.slug)
