@@ -172,7 +172,7 @@ def attempt_get_for_user(*, pk: int, user) -> Attempt:
 
 def attempt_result_stamp(*, pk: int) -> tuple | None:
     """What a cached result page must still match, in one query: the attempt's owner, start and
-    submission (an id come back after a delete differs), and the quiz's title and address (the
+    submission (an id that came back after a delete differs), and the quiz's title and address (the
     page's only content not frozen with the attempt). None for no such attempt."""
     return (
         Attempt.objects.filter(pk=pk)
