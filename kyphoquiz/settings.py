@@ -67,10 +67,10 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kyphoquiz.sessions.AuthenticationMiddleware",  # Django's, given the user read with the session
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "kyphoquiz.middleware.CSPMiddleware",  # django-csp's; JSON answers get default-src 'none'
     # Axes must come last: it turns a locked-out login into its own response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -141,12 +141,11 @@ CACHES["local"] = {
 
 # SESSIONS
 
-# With a shared cache, sessions are read through it (one query less per page). A per-process
-# memory cache must not hold sessions: a logout in one worker would not reach the others.
+# With a shared cache, sessions are read through it (one query less per page), together with
+# the signed-in user (one round trip, kyphoquiz/sessions.py). A per-process memory cache must
+# not hold sessions: a logout in one worker would not reach the others.
 CACHE_IS_SHARED = env.str("CACHE_URL", default="").startswith(("redis://", "rediss://"))
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db" if CACHE_IS_SHARED else "django.contrib.sessions.backends.db"
-)
+SESSION_ENGINE = "kyphoquiz.sessions" if CACHE_IS_SHARED else "django.contrib.sessions.backends.db"
 
 # AUTHENTICATION
 
