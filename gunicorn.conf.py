@@ -1,8 +1,9 @@
 """gunicorn settings for KyphoQuiz (`make serve`, and production behind a TLS proxy).
 
 Every value can be changed from the environment without editing this file:
-GUNICORN_BIND, GUNICORN_WORKERS, GUNICORN_TIMEOUT, GUNICORN_FORWARDED_ALLOW_IPS, and
-GUNICORN_ACCESSLOG (a file, "-" for standard output, the default, or empty for none).
+GUNICORN_BIND, GUNICORN_WORKERS, GUNICORN_WORKER_CLASS and GUNICORN_THREADS (to measure
+"gthread" against "sync", benchmarks/README.md), GUNICORN_TIMEOUT, GUNICORN_FORWARDED_ALLOW_IPS,
+and GUNICORN_ACCESSLOG (a file, "-" for standard output, the default, or empty for none).
 """
 
 import os

@@ -12,9 +12,9 @@ and N GETs of the bare view, each a WSGI call of Django's own handler the way gu
 its time minus the time of what it wraps, plus its `process_view`; inside the view, the session
 load, the user load, the save service and each SQL statement are timed as well.
 
-Prints a Markdown table (microseconds per request, mean over N) and one JSON line. The
+Prints a Markdown table (microseconds per request, the median over N requests) and one JSON line. The
 saves are checked on the way: each answers 200 JSON, no save writes the session, and the
-statement count per save is printed. With --cprofile, the 25 costliest functions of the saves
+statement count per save is printed. With --cprofile, the 45 functions of the saves with the most time inside them
 (by own time) are printed too.
 """
 
@@ -24,12 +24,15 @@ import argparse
 import io
 import json
 import os
+import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import types
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -88,10 +91,11 @@ def main() -> int:
 
 
 class Stopwatches:
-    """Seconds and counts per label, summed over the measured requests."""
+    """Seconds per label within the current request, kept per request; counts over the run."""
 
     def __init__(self) -> None:
-        self.seconds: defaultdict[str, float] = defaultdict(float)
+        self.current: defaultdict[str, float] = defaultdict(float)
+        self.samples: list[dict[str, float]] = []
         self.counts: Counter[str] = Counter()
         self.on = False
 
@@ -103,13 +107,18 @@ class Stopwatches:
             try:
                 return function(*args, **kwargs)
             finally:
-                self.seconds[label] += time.perf_counter() - started
+                self.current[label] += time.perf_counter() - started
                 self.counts[label] += 1
 
         return call
 
+    def end_request(self, wall: float) -> None:
+        self.samples.append({**self.current, "wall": wall})
+        self.current.clear()
+
     def reset(self) -> None:
-        self.seconds.clear()
+        self.current.clear()
+        self.samples.clear()
         self.counts.clear()
 
 
@@ -140,14 +149,13 @@ def _timed_middleware(watches: Stopwatches, path: str):
     return name, factory
 
 
-def measure(requests: int, cprofile: bool) -> None:  # noqa: PLR0915 - one linear script
+def measure(requests: int, cprofile: bool) -> None:
     import django
 
     django.setup()
 
     from django.conf import settings
     from django.contrib import auth
-    from django.contrib.sessions.backends.base import SessionBase
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
     from django.utils.module_loading import import_string
@@ -163,7 +171,6 @@ def measure(requests: int, cprofile: bool) -> None:  # noqa: PLR0915 - one linea
         name, factory = _timed_middleware(watches, path)
         names.append(name)
         factories[f"floor_timed.{name}"] = factory
-    import types
 
     module = types.ModuleType("floor_timed")
     for key, factory in factories.items():
@@ -238,7 +245,6 @@ def measure(requests: int, cprofile: bool) -> None:  # noqa: PLR0915 - one linea
     status, headers, page = wsgi("GET", take_path, cookie)
     if not status.startswith("200"):
         raise SystemExit(f"GET {take_path} answered {status}")
-    import re
 
     token = re.search(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"', page).group(1).decode()
     csrf_cookie = next(v for k, v in _set_cookies(headers) if k == "csrftoken")
@@ -264,16 +270,16 @@ def measure(requests: int, cprofile: bool) -> None:  # noqa: PLR0915 - one linea
         watches.reset()
         statements.clear()
         watches.on = True
-        started = time.perf_counter()
         for n in range(requests):
+            started = time.perf_counter()
             status, headers, body = send(n + 300)
+            watches.end_request(time.perf_counter() - started)
             if not status.startswith("200"):
                 raise SystemExit(f"{label} #{n} answered {status}: {body[:300]!r}")
-        wall = time.perf_counter() - started
         watches.on = False
         if label == "save" and json.loads(body).get("saved") is not True:
             raise SystemExit(f"a save answered {body[:300]!r}")
-        results[label] = _layers(watches, names, wall, requests)
+        results[label] = _layers(watches.samples, names)
         results[label]["statements_per_request"] = len(statements) / requests
         results[label]["statements_seen"] = sorted({s.split(" ", 1)[0] for s in statements})
         results[label]["headers"] = sorted(key for key, _value in headers)
@@ -287,7 +293,7 @@ def measure(requests: int, cprofile: bool) -> None:  # noqa: PLR0915 - one linea
         profile = cProfile.Profile()
         profile.runcall(lambda: [save(n) for n in range(requests)])
         out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(25)
+        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(45)
         print(out.getvalue(), file=sys.stderr)
 
     results["reference"] = _round_trips(requests, cookie.split("=", 1)[1], session_class)
@@ -295,21 +301,23 @@ def measure(requests: int, cprofile: bool) -> None:  # noqa: PLR0915 - one linea
 
 
 def _round_trips(requests: int, session_key: str, session_class) -> dict[str, float]:
-    """Microseconds for what a save waits on, alone: a session load, a cache read, a statement."""
+    """Microseconds (median) for what a save waits on, alone: a session load, a cache read, a statement."""
     from django.core.cache import cache
     from django.db import connection
 
-    def mean(call) -> float:
-        started = time.perf_counter()
+    def median(call) -> float:
+        times = []
         for _n in range(requests):
+            started = time.perf_counter()
             call()
-        return (time.perf_counter() - started) / requests * 1e6
+            times.append(time.perf_counter() - started)
+        return statistics.median(times) * 1e6
 
     with connection.cursor() as cursor:
         return {
-            "a session load alone": mean(lambda: session_class(session_key).load()),
-            "a cache read alone (cache.get)": mean(lambda: cache.get("request-floor")),
-            "a `SELECT 1` alone": mean(lambda: cursor.execute("SELECT 1")),
+            "a session load alone": median(lambda: session_class(session_key).load()),
+            "a cache read alone (cache.get)": median(lambda: cache.get("request-floor")),
+            "a `SELECT 1` alone": median(lambda: cursor.execute("SELECT 1")),
         }
 
 
@@ -324,38 +332,46 @@ def _set_cookies(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(k, m.value) for k, m in jar.items()]
 
 
-def _layers(watches: Stopwatches, names: list[str], wall: float, requests: int) -> dict:
-    """Microseconds per request: each middleware's own cost, the view phase and what is inside it."""
-    per = {k: v / requests * 1e6 for k, v in watches.seconds.items()}
-    inclusive = [per.get(f"call:{name}", 0.0) for name in names] + [per["view phase"]]
-    own = {}
-    for i, name in enumerate(names):
-        own[name] = inclusive[i] - inclusive[i + 1] + per.get(f"view:{name}", 0.0)
-    view_hooks = sum(per.get(f"view:{name}", 0.0) for name in names)
-    layers = {
-        "whole request (WSGI call, iterated and closed)": wall / requests * 1e6,
-        "handler outside the middleware (request object, signals, close)": wall / requests * 1e6 - inclusive[0],
-        **{f"middleware {name}": cost for name, cost in own.items()},
-        "URL resolving, decorators and the view": per["view phase"] - view_hooks,
-    }
-    inside = {
-        key: per[key]
-        for key in (
-            "user load (session load included)",
-            "session load",
-            "the save service",
-            "SQL statements",
-            "connection health check",
-            "session save",
+def _layers(samples: list[dict[str, float]], names: list[str]) -> dict:
+    """Microseconds, the median over the requests: each middleware's own cost (its time less
+    the time of what it wraps, plus its process_view), the view phase, and what is inside it.
+    Medians, not means: a request the scheduler put aside for another process moves a mean."""
+    rows = []
+    for sample in samples:
+        us = {k: v * 1e6 for k, v in sample.items()}
+        inclusive = [us.get(f"call:{name}", 0.0) for name in names] + [us["view phase"]]
+        row = {
+            "whole request (WSGI call, iterated and closed)": us["wall"],
+            "handler outside the middleware (request object, signals, close)": us["wall"] - inclusive[0],
+        }
+        for i, name in enumerate(names):
+            row[f"middleware {name}"] = inclusive[i] - inclusive[i + 1] + us.get(f"view:{name}", 0.0)
+        row["URL resolving, decorators and the view"] = us["view phase"] - sum(
+            us.get(f"view:{name}", 0.0) for name in names
         )
-        if key in per
+        for key in INSIDE:
+            row[key] = us.get(key, 0.0)
+        rows.append(row)
+    median = {key: statistics.median(row[key] for row in rows) for key in rows[0]}
+    return {
+        "layers": {k: v for k, v in median.items() if k not in INSIDE},
+        "inside": {k: median[k] for k in INSIDE if any(row[k] for row in rows)},
     }
-    return {"layers": layers, "inside": inside}
+
+
+INSIDE = (
+    "user load (session load included)",
+    "session load",
+    "the save service",
+    "SQL statements",
+    "connection health check",
+    "session save",
+)
 
 
 def _print_table(results: dict, names: list[str], requests: int, vendor: str) -> None:
     save, bare = results["save"], results["bare"]
-    print(f"\nMicroseconds per request, mean of {requests} ({vendor}):\n")
+    print(f"\nMicroseconds per request, median of {requests} ({vendor}):\n")
     print("| layer | save | bare view |")
     print("| --- | ---: | ---: |")
     for key, value in save["layers"].items():

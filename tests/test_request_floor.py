@@ -110,7 +110,7 @@ def test_pages_keep_the_sites_policy_and_a_json_save_gets_the_strictest(learner,
 
 
 def test_a_save_writes_no_session(learner, timed_test, monkeypatch):
-    user, client = learner
+    _user, client = learner
     client.get(take_url(timed_test, 1))  # the page notes where the trainee is: a session write
     row = Session.objects.get(session_key=client.session.session_key)
     writes = []
@@ -190,7 +190,7 @@ def test_a_password_change_still_signs_the_other_sessions_out(learner, timed_tes
 
 
 def test_a_wrong_note_of_whose_session_it_is_changes_nothing(learner, timed_test):
-    user, client = learner
+    _user, client = learner
     other = UserFactory()
     cache.set(ModelBackend.cache_keys(other.pk)[0], other)  # what the wrong note would read
     save(client, timed_test)
