@@ -101,7 +101,7 @@ def _update_open_response(*, attempt_id: int, position: int, chosen: list[int]) 
 
     def build(column, quote):
         return (
-            f"UPDATE {quote(Response._meta.db_table)} SET {column('chosen')} = %s "
+            f"UPDATE {quote(Response._meta.db_table)} SET {column('chosen')} = %s "  # noqa: S608 - quoted names from the model; values are parameters
             f"WHERE {column('attempt')} = %s AND {column('position')} = %s AND {column('mark')} IS NULL"
         )
 

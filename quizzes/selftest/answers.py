@@ -137,7 +137,7 @@ def _update_open_item(*, item_id: int, test_id: int, chosen: list[int], answered
         test_id, abandoned_at = (quote(SelfTest._meta.get_field(name).column) for name in ("id", "abandoned_at"))
         answered = f", {column('answered_at')} = %s" if timed else ""
         return (
-            f"UPDATE {items} SET {column('chosen')} = %s{answered} "
+            f"UPDATE {items} SET {column('chosen')} = %s{answered} "  # noqa: S608 - quoted names from the model; values are parameters
             f"WHERE {column('id')} = %s AND {column('test')} = %s AND {column('mark')} IS NULL "
             f"AND NOT ({column('chosen')} = %s) AND NOT EXISTS (SELECT 1 FROM {tests} "
             f"WHERE {tests}.{test_id} = {items}.{column('test')} AND {tests}.{abandoned_at} IS NOT NULL)"
