@@ -11,7 +11,7 @@ SERVE_ENV := DJANGO_DEBUG=false DJANGO_HTTPS=false
 export PIP_CONSTRAINT := $(CURDIR)/build-constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help dev-env install install-dev run serve test test-quick lint format messages bench bench-stampede bench-page bench-save bench-items check-servers check-backup faults fault-worker fault-restart fault-redis fault-postgres audit clean
+.PHONY: help dev-env install install-dev run serve test test-quick lint format messages bench bench-stampede bench-attempt bench-class bench-page bench-save bench-items check-servers check-backup faults fault-worker fault-restart fault-redis fault-postgres audit clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -75,6 +75,12 @@ bench: install-dev  ## 50 learners for 60 s with locust: quizzes and self-tests,
 
 bench-stampede: install-dev  ## 1,000 signed-in learners open the same quiz within 10 s, and sign-in throughput
 	$(BIN)/python benchmarks/load.py stampede
+
+bench-attempt: install-dev  ## Whole 20-question attempts (quiz with/without JS, self-test with/without JS) in bare-view requests each
+	$(BIN)/python benchmarks/attempts.py attempt $(BENCH_ARGS)
+
+bench-class: install-dev  ## A paced class: 250-2,000 learners answering a self-test question every ~20 s; the largest that holds
+	$(BIN)/python benchmarks/attempts.py class $(BENCH_ARGS)
 
 bench-page: install-dev  ## Quiz page throughput vs a bare Django view (gunicorn + wrk)
 	$(BIN)/python benchmarks/quiz_page.py

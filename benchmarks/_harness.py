@@ -5,7 +5,8 @@ talks to 127.0.0.1 and lives in a temp dir the caller makes and deletes:
 
 - environment(tmp): production settings (DJANGO_DEBUG=false) plus benchmarks/bench_settings.py,
   a fresh SQLite database and STATIC_ROOT in `tmp`, and CACHE_URL=redis://127.0.0.1:6379/15
-  when a local Redis answers (flush it with redis_flush() afterwards);
+  (BENCH_REDIS_DB for another database) with a cache key prefix of the run's own when a
+  local Redis answers (drop its keys with redis_flush() afterwards);
 - run(): migrate, collectstatic and set-up scripts in a subprocess with that environment;
 - start_gunicorn(), wait_ready(), stop(): gunicorn with 2 sync workers on a free port, in its
   own process group, stopped by its PID only;
@@ -38,7 +39,10 @@ WRK_CONNECTIONS = 20
 WARMUP = "3s"
 DURATION = "10s"
 BARE_PATH = "/bare/"
-REDIS_URL = "redis://127.0.0.1:6379/15"
+# Database 15 unless BENCH_REDIS_DB says another: two benchmarks run at once must not flush
+# each other's sessions.
+REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "15"))
+REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 
 # The end of every wrk script: non-200 answers counted per thread, and one machine-readable
 # line from done(). A script may wrap setup/init (call the originals) to add its own state.
@@ -165,6 +169,7 @@ def environment(tmp: Path) -> dict[str, str]:
     # use a local one when it answers, else the per-process memory cache.
     if redis_answers():
         env["CACHE_URL"] = REDIS_URL
+        env["BENCH_CACHE_PREFIX"] = f"bench-{secrets.token_hex(4)}"  # benchmarks/bench_settings.py
     return env
 
 
@@ -172,11 +177,21 @@ def cache_name(env: dict[str, str]) -> str:
     return "redis" if "CACHE_URL" in env else "locmem"
 
 
-def redis_flush() -> None:
-    """Empty the benchmark's own Redis database (15) of its pages and sessions."""
-    with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
-        sock.sendall(b"SELECT 15\r\nFLUSHDB\r\n")
-        sock.recv(64)
+def redis_flush(prefix: str | None = None) -> None:
+    """Drop the run's pages and sessions from the benchmark's Redis database (REDIS_DB): the
+    keys under the run's cache prefix, or the whole database when there is none."""
+    import redis  # the app's own Redis client
+
+    client = redis.Redis.from_url(REDIS_URL, socket_timeout=5)
+    try:
+        if prefix is None:
+            client.flushdb()
+            return
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start : start + 1000])
+    finally:
+        client.close()
 
 
 def redis_answers() -> bool:
@@ -222,6 +237,23 @@ def stop(server: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(server.pid, signal.SIGKILL)  # its own session: the master and its workers only
         server.wait(timeout=5)
+
+
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """CPU seconds used so far by gunicorn: the master, its live workers and the workers it
+    has already replaced (max_requests recycles them)."""
+    import psutil  # locust's dependency, so only the benchmarks that use locust need it
+
+    master = psutil.Process(server.pid)
+    own = master.cpu_times()
+    total = own.user + own.system + own.children_user + own.children_system
+    for worker in master.children(recursive=True):
+        try:
+            times = worker.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
 
 
 def check_alive(server: subprocess.Popen, log_path: Path) -> None:
@@ -292,9 +324,9 @@ def print_result(benchmark: str, label: str, measured: dict, bare: dict, env: di
 
 
 def clean_up(server, env: dict[str, str], tmp: Path) -> None:
-    """Stop the server, empty the benchmark's Redis database, remove the temp folder."""
+    """Stop the server, drop the run's keys from the benchmark's Redis database, remove the temp folder."""
     if server is not None:
         stop(server)
     if env.get("CACHE_URL") == REDIS_URL:
-        redis_flush()
+        redis_flush(env.get("BENCH_CACHE_PREFIX"))
     shutil.rmtree(tmp, ignore_errors=True)

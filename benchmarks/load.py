@@ -73,7 +73,7 @@ STORED_SCRIPT = """
 import json, sys
 import django
 django.setup()
-from quizzes.models import Attempt, Response, SelfTestItem
+from quizzes.models import Attempt, Response, SelfTest, SelfTestItem
 
 acks = [json.loads(line) for line in open(sys.argv[1])]
 
@@ -87,7 +87,7 @@ def saves(name, model, owner, acknowledged):
 
 
 attempts = sorted({a for ack in acks for a in ack["attempts"]})
-tests = [t for ack in acks for t in ack["tests"]]
+finished = sorted({t for ack in acks for t in ack.get("finished", [])})
 submitted = sys.argv[2] == "submitted"
 stored = Attempt.objects.filter(pk__in=attempts, **({"submitted_at__isnull": False} if submitted else {}))
 print(json.dumps({
@@ -97,6 +97,8 @@ print(json.dumps({
     "answers_stored": Response.objects.filter(attempt__in=stored).exclude(chosen=[]).count(),
     **saves("quiz_saves", Response, "attempt_id", [tuple(p) for ack in acks for p in ack["quiz_saves"]]),
     **saves("selftest_saves", SelfTestItem, "test_id", [tuple(p) for ack in acks for p in ack["saves"]]),
+    "tests_finished_acknowledged": len(finished),
+    "tests_finished_stored": SelfTest.objects.filter(pk__in=finished, finished_at__isnull=False).count(),
 }))
 """
 
@@ -105,20 +107,43 @@ wrk.headers["Cookie"] = "%(cookie)s"
 """ + harness.LUA_STATS.replace("%", "%%")
 
 
-def locust_start(env, base: str, tmp: Path, *, scenario: str, users: int, rate: float, seconds: int):
-    """Start locust headless in the background (wait for it with locust_results)."""
+def locust_start(
+    env,
+    base: str,
+    tmp: Path,
+    *,
+    scenario: str,
+    users: int,
+    rate: float,
+    seconds: int,
+    label: str | None = None,
+    people: Path | None = None,
+    stop_timeout: int = 30,
+    extra_env: dict[str, str] | None = None,
+):
+    """Start locust headless in the background (wait for it with locust_results).
+
+    `label` names the run's files (statistics, acknowledgements; the scenario by default),
+    `people` the signed-in learners (people.json), `stop_timeout` how long users may finish
+    what they are doing when the time is up (0: stopped at once).
+    """
+    label = label or scenario
     args = [
         sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless", "--only-summary",
-        "-u", str(users), "-r", str(rate), "-t", f"{seconds}s", "--stop-timeout", "30",
-        "--host", base, "--csv", str(tmp / f"locust-{scenario}"), "--loglevel", "WARNING",
+        "-u", str(users), "-r", str(rate), "-t", f"{seconds}s",
+        *(["--stop-timeout", str(stop_timeout)] if stop_timeout else []),
+        "--host", base, "--csv", str(tmp / f"locust-{label}"), "--loglevel", "WARNING",
     ]  # fmt: skip
-    locust_env = {**env, "BENCH_SCENARIO": scenario, "BENCH_PEOPLE": str(tmp / "people.json"),
-                  "BENCH_ACKS": str(tmp / f"acks-{scenario}.jsonl")}  # fmt: skip
+    locust_env = {**env, "BENCH_SCENARIO": scenario, "BENCH_PEOPLE": str(people or tmp / "people.json"),
+                  "BENCH_ACKS": str(tmp / f"acks-{label}.jsonl"), **(extra_env or {})}  # fmt: skip
     return subprocess.Popen(args, env=locust_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def locust_results(process, tmp: Path, *, scenario: str, seconds: int) -> dict:
-    """Wait for locust; per request name (and "Aggregated"): count, failures, req/s, p50, p95 (ms)."""
+    """Wait for locust; per request name (and "Aggregated"): count, failures, req/s, p50, p95 (ms).
+
+    `scenario` is the run's label (the files' name) when locust_start was given one.
+    """
     prefix = tmp / f"locust-{scenario}"
     out, err = process.communicate(timeout=seconds + 300)
     if os.environ.get("BENCH_DEBUG"):
@@ -152,15 +177,23 @@ def prepare(env, tmp: Path, users: int) -> None:
     harness.run(people, env, "people")
 
 
-def stored_vs_acknowledged(env, tmp: Path, *, scenario: str = "load") -> tuple[dict, bool]:
-    """What the server acknowledged and what the database holds; True if anything was lost."""
+def stored_vs_acknowledged(
+    env, tmp: Path, *, scenario: str = "load", submitted: bool | None = None
+) -> tuple[dict, bool]:
+    """What the server acknowledged and what the database holds; True if anything was lost.
+
+    `scenario` is the run's label; quiz attempts count as stored once submitted, except in the
+    stampede (opened), unless `submitted` says otherwise.
+    """
     acks = tmp / f"acks-{scenario}.jsonl"
-    which = "submitted" if scenario == "load" else "opened"
+    if submitted is None:
+        submitted = scenario != "stampede"
+    which = "submitted" if submitted else "opened"
     out = harness.run([sys.executable, "-c", STORED_SCRIPT, str(acks), which], env, "reading the database")
     stored = json.loads(out.splitlines()[-1])
     lost = any(
         stored[f"{what}_stored"] != stored[f"{what}_acknowledged"]
-        for what in ("attempts", "answers", "quiz_saves", "selftest_saves")
+        for what in ("attempts", "answers", "quiz_saves", "selftest_saves", "tests_finished")
     )
     return stored, lost
 
