@@ -30,6 +30,7 @@ non-zero if the server does not start, the checks fail or any answer is not 200.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -238,6 +239,26 @@ def _check_save(env: dict[str, str], base: str, take_path: str, cookie: str, tok
         raise BenchError(f"the save did not change the stored answer as expected: {before} -> {after}")
 
 
+def _server_cpu(master: int) -> float:
+    """CPU seconds (user + system) used so far by gunicorn: the master, its live workers, and the
+    workers it has reaped (recycled after `max_requests`). Unlike requests per second, this
+    hardly moves when other processes share the machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def fields(pid: int) -> list[int]:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:  # a worker that just exited: the master counts it once reaped
+            return [0, 0, 0, 0]
+        return [int(f) for f in stat.rsplit(")", 1)[1].split()[11:15]]  # utime stime cutime cstime
+
+    try:
+        workers = [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except OSError:
+        workers = []
+    return (sum(fields(master)) + sum(sum(fields(pid)[:2]) for pid in workers)) / ticks
+
+
 def _check_written(env: dict[str, str], test_id: int, since: datetime) -> None:
     """Every position was saved (its answered_at set) during the measured run."""
     state = _state(env, test_id)
@@ -306,20 +327,26 @@ def main() -> int:
         for name, lua, path in (("save", save_lua, take_path), ("bare", bare_lua, harness.BARE_PATH)):
             harness.wrk(wrk, lua, base + path, harness.WARMUP, _log)
             measured_from = datetime.now(UTC)
+            cpu_before = _server_cpu(server.pid)
             results[name] = stats = harness.wrk(wrk, lua, base + path, harness.DURATION, _log)
+            stats["cpu_ms"] = (_server_cpu(server.pid) - cpu_before) * 1000 / stats["requests"]
             _log(
                 f"{'POST' if name == 'save' else 'GET'} {path}: {stats['requests']} requests, "
                 f"{stats['rps']:.1f} req/s, p50 {harness.ms(stats['p50_us'])} ms, "
-                f"p95 {harness.ms(stats['p95_us'])} ms, p99 {harness.ms(stats['p99_us'])} ms"
+                f"p95 {harness.ms(stats['p95_us'])} ms, p99 {harness.ms(stats['p99_us'])} ms, "
+                f"gunicorn CPU {stats['cpu_ms']:.2f} ms a request"
             )
             if name == "save":
                 _check_written(env, test["test"], measured_from)
         harness.check_alive(server, log_path)
         harness.log_load(_log)
 
+        save_cpu, bare_cpu = results["save"]["cpu_ms"], results["bare"]["cpu_ms"]
         harness.print_result(
-            "answer_save", "save", results["save"], results["bare"], env, questions=QUESTIONS, target_ratio=TARGET_RATIO
-        )
+            "answer_save", "save", results["save"], results["bare"], env, questions=QUESTIONS,
+            save_cpu_ms=round(save_cpu, 3), bare_cpu_ms=round(bare_cpu, 3), cpu_ratio=round(bare_cpu / save_cpu, 3),
+            target_ratio=TARGET_RATIO,
+        )  # fmt: skip
         return 0
     except (BenchError, subprocess.TimeoutExpired) as error:
         print(f"[bench-save] error: {error}", file=sys.stderr)

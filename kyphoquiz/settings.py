@@ -67,10 +67,10 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kyphoquiz.sessions.AuthenticationMiddleware",  # Django's, given the user read with the session
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "kyphoquiz.middleware.CSPMiddleware",  # django-csp's; JSON answers get default-src 'none'
     # Axes must come last: it turns a locked-out login into its own response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -106,6 +106,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a health check that asks the socket instead of the server: no
+    # `SELECT 1` in front of every request's first query (kyphoquiz/postgres/base.py).
+    DATABASES["default"]["ENGINE"] = "kyphoquiz.postgres"
 # Keep connections between requests instead of opening one (and re-running its set-up) each time.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DJANGO_CONN_HEALTH_CHECKS", default=True)
@@ -137,12 +141,11 @@ CACHES["local"] = {
 
 # SESSIONS
 
-# With a shared cache, sessions are read through it (one query less per page). A per-process
-# memory cache must not hold sessions: a logout in one worker would not reach the others.
+# With a shared cache, sessions are read through it (one query less per page), together with
+# the signed-in user (one round trip, kyphoquiz/sessions.py). A per-process memory cache must
+# not hold sessions: a logout in one worker would not reach the others.
 CACHE_IS_SHARED = env.str("CACHE_URL", default="").startswith(("redis://", "rediss://"))
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db" if CACHE_IS_SHARED else "django.contrib.sessions.backends.db"
-)
+SESSION_ENGINE = "kyphoquiz.sessions" if CACHE_IS_SHARED else "django.contrib.sessions.backends.db"
 
 # AUTHENTICATION
 

@@ -1,5 +1,8 @@
 """Authentication backends: patients by link or code, everyone else with a cached user and permissions."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
@@ -9,6 +12,10 @@ from django.db.models import Q
 
 from . import cache as keys
 from .consent.services import CODE_GUESSES, enrolment_authenticate
+
+# The entries `ModelBackend.get_user` reads, when the session engine read them along with the
+# session (kyphoquiz.sessions): (their keys, what the cache held). Set only around one get_user.
+_READ_WITH_SESSION: ContextVar[tuple[list[str], dict] | None] = ContextVar("read_with_session", default=None)
 
 
 class EnrolmentBackend(BaseBackend):
@@ -53,10 +60,27 @@ class ModelBackend(DjangoModelBackend):
     # only reader, so no Django upgrade can change what it means.
     PERMS_ATTRIBUTE = "_kyphoquiz_perms"
 
+    @staticmethod
+    def cache_keys(user_id) -> list[str]:
+        """What `get_user` reads from the cache: the user, their permission set, its generation."""
+        return [keys.user_key(user_id), keys.permissions_key(user_id), keys.PERMISSIONS_GENERATION_KEY]
+
+    @staticmethod
+    @contextmanager
+    def entries_read(entries: tuple[list[str], dict] | None):
+        """`get_user` inside the block uses `entries` (keys, found) when they are its own keys."""
+        token = _READ_WITH_SESSION.set(entries)
+        try:
+            yield
+        finally:
+            _READ_WITH_SESSION.reset(token)
+
     def get_user(self, user_id):
         """The signed-in user, from the cache when it holds them (dropped on every save of the user)."""
-        key, perms_key = keys.user_key(user_id), keys.permissions_key(user_id)
-        found = cache.get_many([key, perms_key, keys.PERMISSIONS_GENERATION_KEY])
+        wanted = self.cache_keys(user_id)
+        key, perms_key = wanted[:2]
+        read = _READ_WITH_SESSION.get()
+        found = read[1] if read is not None and read[0] == wanted else cache.get_many(wanted)
         user = found.get(key)
         if user is None:
             user = super().get_user(user_id)

@@ -1,13 +1,14 @@
-"""Keep quiz versions, cached quiz pages and cached permissions in step with the database."""
+"""Keep quiz versions, cached quiz and result pages and cached permissions in step with the database."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from . import cache
-from .models import Choice, Question, Quiz
+from .models import Attempt, Choice, Question, Quiz
 
 
 def _changed(quiz_id) -> None:
@@ -20,8 +21,19 @@ def _changed(quiz_id) -> None:
 
 @receiver([post_save, post_delete], sender=Quiz, dispatch_uid="quiz_pages_on_quiz")
 def _quiz_changed(sender, instance, **kwargs):
-    # Title, description, pass mark or publication changed: the page shows them.
+    # Title, description, pass mark or publication changed: the page shows them. A result page
+    # shows the quiz's title and links to it; the rest of a result is frozen with its attempt.
     cache.forget_quiz_pages(slug=instance.slug)
+    cache.forget_all_results()
+
+
+@receiver(post_delete, sender=Attempt, dispatch_uid="result_pages_on_attempt_delete")
+def _attempt_deleted(sender, instance, **kwargs):
+    # In the admin, or with its learner. Again after commit: a result page rendered from the
+    # row before the delete was committed must not outlive it.
+    attempt_id = instance.pk
+    cache.forget_attempt_result(attempt_id=attempt_id)
+    transaction.on_commit(lambda: cache.forget_attempt_result(attempt_id=attempt_id))
 
 
 @receiver([post_save, post_delete], sender=Question, dispatch_uid="quiz_version_on_question")

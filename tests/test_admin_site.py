@@ -25,3 +25,14 @@ def test_the_history_still_opens_with_the_permission(admin_client):
 
     assert history(admin_client, enrolment.pk).status_code == 200
     assert history(admin_client, enrolment.pk + 1000).status_code == 302  # "does not exist", as before
+
+
+@pytest.mark.parametrize("section", ["-9223372036854775809", "99999999999999999999999", " ", "\x00"])
+def test_an_autocomplete_id_the_database_cannot_hold_is_a_form_error_not_a_server_error(admin_client, section):
+    from tests.factories import QuestionFactory
+
+    question = QuestionFactory()
+    url = reverse("admin:quizzes_question_change", args=[question.pk])
+    response = admin_client.post(url, {"stem": question.stem, "section": section})
+    assert response.status_code == 200
+    assert "<title>Error:" in response.content.decode()  # shown again with its errors

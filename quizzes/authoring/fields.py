@@ -66,8 +66,10 @@ class StorableAutocompleteSelect(AutocompleteSelect):
 
 
 def _convertible(field, value) -> bool:
+    """Whether `value` is an id the database can look up: a number, and within the column's
+    range (SQLite raised OverflowError for one past 64 bits)."""
     try:
-        field.to_python(value)
+        field.run_validators(field.to_python(value))
     except ValidationError:
         return False
     return True

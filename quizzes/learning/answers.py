@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .. import cache
+from .. import cache, raw_sql
 from ..models import Attempt, Response
 from ..rules import grading
 from ..snapshots import choice_ids_by_value
@@ -85,12 +85,24 @@ def attempt_answers_save(*, user, attempt_id: int, shown: Mapping[int, Iterable[
         raise Attempt.DoesNotExist
     chosen = {position: _chosen(sheet.slots.get(position), values) for position, values in shown.items()}
     for position, ids in chosen.items():
-        # A submitted attempt's rows carry their mark. The condition is on the row itself (no
-        # join): PostgreSQL, after waiting for a submission that graded the row, re-checks it.
-        still_open = Response.objects.filter(attempt_id=attempt_id, position=position, mark__isnull=True)
-        if not still_open.update(chosen=ids):
+        # A submitted attempt's rows carry their mark, and the UPDATE refuses a marked row.
+        if not _update_open_response(attempt_id=attempt_id, position=position, chosen=ids):
             raise AttemptClosed
     if chosen:
         # The cached page shows nothing ticked: the next load must show these.
         cache.forget_learner_page(user_id=user.pk, slug=sheet.slug)
     return sorted(chosen)
+
+
+def _update_open_response(*, attempt_id: int, position: int, chosen: list[int]) -> int:
+    """Store a choice on a question of an attempt not submitted yet: one UPDATE whose condition
+    is on the row itself (PostgreSQL, after waiting for a submission that graded the row,
+    re-checks it); the rows changed."""
+
+    def build(column, quote):
+        return (
+            f"UPDATE {quote(Response._meta.db_table)} SET {column('chosen')} = %s "  # noqa: S608 - quoted names from the model; values are parameters
+            f"WHERE {column('attempt')} = %s AND {column('position')} = %s AND {column('mark')} IS NULL"
+        )
+
+    return raw_sql.update_rows(Response, "open-response", build, [("chosen", chosen), attempt_id, position])

@@ -1,15 +1,19 @@
-"""Fast HTML for the quiz page.
+"""Fast HTML for the quiz page and the result page.
 
 Django's per-widget form templates cost about a millisecond per radio button, which made a
-20-question page serve ~65 requests/s on our 2-core machine. Here each question is rendered
-from one small template, and the learner's whole page for an open attempt is cached (an
+20-question page serve ~65 requests/s on our 2-core machine. Here each question is built in
+Python (`question_html`), and the learner's whole page for an open attempt is cached (an
 attempt's questions and choice order never change), so a reload costs one cache read and no
 query beyond authentication. Only a page shown again with the learner's own ticks (after an
 error) is rendered afresh.
+
+A submitted attempt's result never changes either: it is rendered once per language and filter
+and then served from the cache to its owner.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 
 from django.conf import settings
@@ -19,40 +23,18 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import get_template, render_to_string
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from .. import cache as keys
 from ..models import Attempt, Quiz, Response
-from ..snapshots import choice_ids_by_value, shown_choices
+from ..question_html import TEMPLATE, question_block
+from ..snapshots import choice_ids_by_value, review_filter, shown_choices
+from . import selectors
 
-TEMPLATE = "quizzes/includes/question_block.html"
 PAGE_TEMPLATE = "quizzes/learning/quiz_take.html"
+RESULT_TEMPLATE = "quizzes/learning/attempt_result.html"
 CSRF_PLACEHOLDER = "kq-csrf-token-placeholder"
-
-
-def _block(*, position: int, total: int, stem: str, multiple: bool, choices: list[dict], sent_marker: bool) -> str:
-    """The same HTML as TEMPLATE for a question without errors, built without the template
-    engine: a quiz page has one block per question, and a class opening a quiz at once renders
-    thousands (tests/learning/test_rendering.py checks both give the same HTML)."""
-    kind = "checkbox" if multiple else "radio"
-    hint = _("Choose all that apply.") if multiple else _("Choose one answer.")
-    number = _("Question %(position)s of %(total)s") % {"position": position, "total": total}
-    cards = "".join(
-        f'<label class="form-check answer-card" for="q{position}-{c["value"]}"><input class="form-check-input" '
-        f'type="{kind}" name="q{position}" id="q{position}-{c["value"]}" value="{c["value"]}"'
-        f'{" checked" if c["checked"] else ""}> <span class="form-check-label choice-text">{escape(c["text"])}</span>'
-        "</label>\n"
-        for c in choices
-    )
-    marker = f'<input type="hidden" name="q{position}" value="">' if sent_marker else ""
-    return (
-        f'<fieldset class="card question mb-4" id="question-{position}" data-question>\n<div class="card-body">\n'
-        f'<legend class="h5 mb-1"><span class="d-block small text-muted">{escape(number)}</span>{escape(stem)}</legend>\n'
-        f'<p class="form-text mt-0">{escape(hint)}</p>\n\n\n{cards}{marker}</div>\n</fieldset>\n'
-    )
 
 
 def _render(response: Response, total: int, selected: set[str] | None, errors: Sequence[str]) -> str:
@@ -73,7 +55,7 @@ def _render(response: Response, total: int, selected: set[str] | None, errors: S
         "sent_marker": True,  # an empty value: the submission says it sent this question
     }
     if not errors:
-        return _block(**context)
+        return question_block(**context)
     return get_template(TEMPLATE).render({**context, "errors": errors})
 
 
@@ -179,3 +161,52 @@ def quiz_page_with_answers(request, *, quiz: Quiz, attempt: Attempt, form, unans
         "first_unanswered": next((r.position for r in responses if not selected.get(r.position)), None),
     }
     return render(request, PAGE_TEMPLATE, context, status=status)
+
+
+# The result page ----------------------------------------------------------------------------------
+
+
+def cached_result_page(request, *, pk: int, missed_only: bool) -> HttpResponse | None:
+    """A submitted attempt's result page from the cache, or None. Only its owner gets it, as
+    they see the site now (their name and what their role opens, in the menu), and never while
+    a message waits to be shown.
+
+    With a shared cache a hit needs no query: the entry is dropped when the attempt is deleted
+    (`cache.forget_attempt_result`) and outdated when a quiz is saved (`cache.forget_all_results`).
+    With a per-process cache those changes may have happened in another worker, so one query
+    checks the entry's stamp first.
+    """
+    if len(get_messages(request)):
+        return None
+    entry = keys.result_page_get(pk, get_language(), missed_only=missed_only)
+    if entry is None or entry["owner"] != request.user.pk or entry["viewer"] != _viewer(request.user):
+        return None
+    if not settings.CACHE_IS_SHARED and selectors.attempt_result_stamp(pk=pk) != entry["stamp"]:
+        return None
+    return _with_csrf(request, entry["html"])
+
+
+def result_page(request, *, attempt: Attempt, missed_only: bool) -> HttpResponse:
+    """A submitted attempt's result, every question or only those missed, rendered and cached
+    with a CSRF placeholder; with a message to show, rendered for this request only."""
+    shown = review_filter(selectors.attempt_review(attempt=attempt), missed_only=missed_only)
+    context = {"attempt": attempt, "review": shown["rows"], "filter": shown}
+    if len(get_messages(request)):
+        return render(request, RESULT_TEMPLATE, context)
+    generation = keys.results_generation()  # before rendering: a quiz saved meanwhile outdates the page
+    html = render_to_string(RESULT_TEMPLATE, {**context, "csrf_token": CSRF_PLACEHOLDER}, request)
+    entry = {"html": html, "owner": attempt.user_id, "viewer": _viewer(request.user), "stamp": _stamp(attempt)}
+    keys.result_page_set(attempt.pk, get_language(), entry, missed_only=missed_only, generation=generation)
+    return _with_csrf(request, html)
+
+
+def _viewer(user) -> str:
+    """What a page's menu shows of the signed-in user (their name, the links their permissions
+    open), as a digest: a renamed user or a changed role gets the page rendered again."""
+    seen = repr((user.get_username(), sorted(user.get_all_permissions())))
+    return hashlib.sha256(seen.encode()).hexdigest()
+
+
+def _stamp(attempt: Attempt) -> tuple:
+    """The same values as `selectors.attempt_result_stamp`, from the attempt already loaded."""
+    return (attempt.user_id, attempt.started_at, attempt.submitted_at, attempt.quiz.title, attempt.quiz.slug)

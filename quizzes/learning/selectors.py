@@ -170,6 +170,17 @@ def attempt_get_for_user(*, pk: int, user) -> Attempt:
     return get_object_or_404(Attempt.objects.select_related("quiz").prefetch_related("responses"), pk=pk, user=user)
 
 
+def attempt_result_stamp(*, pk: int) -> tuple | None:
+    """What a cached result page must still match, in one query: the attempt's owner, start and
+    submission (an id that came back after a delete differs), and the quiz's title and address (the
+    page's only content not frozen with the attempt). None for no such attempt."""
+    return (
+        Attempt.objects.filter(pk=pk)
+        .values_list("user_id", "started_at", "submitted_at", "quiz__title", "quiz__slug")
+        .first()
+    )
+
+
 def attempt_list_for_user(*, user) -> QuerySet[Attempt]:
     """The learner's attempts, newest first."""
     return (

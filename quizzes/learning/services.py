@@ -96,7 +96,7 @@ def _attempt_start(*, user, quiz: Quiz, stale: Attempt | None, rng: random.Rando
             ]
             Response.objects.bulk_create(responses)
         _forget_page(user_id=user.pk, slug=quiz.slug)
-        cache.forget_attempt_sheet(attempt_id=attempt.pk)  # an id can come back after a delete
+        cache.forget_new_attempt(attempt_id=attempt.pk)  # an id can come back after a delete
     except IntegrityError:
         # Another tab opened the quiz at the same moment; the unique constraint on open
         # attempts let exactly one of them in. Resume that one.

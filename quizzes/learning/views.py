@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from ..roles import learner_required
-from ..snapshots import review_filter
 from . import answers, rendering, selectors, services
 from .forms import QuizAnswerForm
 
@@ -97,12 +96,15 @@ def _quiz_submit(request, quiz):
 @login_required
 @learner_required
 def attempt_result(request, pk):
+    missed_only = request.GET.get("show") == "missed"
+    # The cache checks the owner before it serves a page; anyone else falls through to the 404.
+    cached = rendering.cached_result_page(request, pk=pk, missed_only=missed_only)
+    if cached is not None:
+        return cached
     attempt = selectors.attempt_get_for_user(pk=pk, user=request.user)
     if not attempt.is_submitted:
         return redirect(attempt.quiz)
-    shown = review_filter(selectors.attempt_review(attempt=attempt), missed_only=request.GET.get("show") == "missed")
-    context = {"attempt": attempt, "review": shown["rows"], "filter": shown}
-    return render(request, "quizzes/learning/attempt_result.html", context)
+    return rendering.result_page(request, attempt=attempt, missed_only=missed_only)
 
 
 class MyResultsView(ListView):

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import raw_sql
 from ..models import QuestionProgress, SelfTest, SelfTestItem
 from ..rules import grading
 from ..rules.taking import is_expired
@@ -111,21 +111,41 @@ def _save_open_choice(
         _check_answer(slot.kind, frozenset(slot.by_value.values()), picked)
     except InvalidAnswer:
         return None
-    fields = {"chosen": sorted(picked)}
-    if timed:
-        fields["answered_at"] = now if picked else None
-    # Not while discarded: the same UPDATE checks the test row (a discard commits before or after
-    # it). The check is an EXISTS, not a join: with a join Django writes `id IN (subquery)`, and
-    # PostgreSQL, after waiting for a finish that marked the row, re-checks only the outer WHERE,
-    # so `mark IS NULL` must stay there, on the row itself.
-    discarded = SelfTest.objects.filter(pk=OuterRef("test_id"), abandoned_at__isnull=False)
-    open_item = SelfTestItem.objects.filter(
-        ~Exists(discarded), pk=slot.item_id, test_id=sheet.test_id, mark__isnull=True
-    ).exclude(chosen=fields["chosen"])  # the same answer again ("Next" after the page's save) keeps its time
-    updated = open_item.update(**fields)
-    if not updated:
+    answered_at = (now if picked else None) if timed else KEEP
+    if not _update_open_item(
+        item_id=slot.item_id, test_id=sheet.test_id, chosen=sorted(picked), answered_at=answered_at
+    ):
         return None
     return SavedAnswer(position=position, answered=bool(picked), pending=not timed and bool(picked))
+
+
+KEEP = object()  # leave answered_at as it is (tutor mode: set when checked)
+
+
+def _update_open_item(*, item_id: int, test_id: int, chosen: list[int], answered_at) -> int:
+    """Store a choice on an item not marked yet, unless it is already that choice (an unchanged
+    answer saved again keeps its time) or the test was discarded: one UPDATE; the rows changed.
+
+    Both checks are on the row itself or an EXISTS, never a join: with a join PostgreSQL, after
+    waiting for a finish that marked the row, would re-check only the outer WHERE, and
+    `mark IS NULL` must be re-checked. A discard commits before or after it.
+    """
+    timed = answered_at is not KEEP
+
+    def build(column, quote):
+        items, tests = quote(SelfTestItem._meta.db_table), quote(SelfTest._meta.db_table)
+        test_id, abandoned_at = (quote(SelfTest._meta.get_field(name).column) for name in ("id", "abandoned_at"))
+        answered = f", {column('answered_at')} = %s" if timed else ""
+        return (
+            f"UPDATE {items} SET {column('chosen')} = %s{answered} "  # noqa: S608 - quoted names from the model; values are parameters
+            f"WHERE {column('id')} = %s AND {column('test')} = %s AND {column('mark')} IS NULL "
+            f"AND NOT ({column('chosen')} = %s) AND NOT EXISTS (SELECT 1 FROM {tests} "
+            f"WHERE {tests}.{test_id} = {items}.{column('test')} AND {tests}.{abandoned_at} IS NOT NULL)"
+        )
+
+    answered = [("answered_at", answered_at)] if timed else []
+    values = [("chosen", chosen), *answered, item_id, test_id, ("chosen", chosen)]
+    return raw_sql.update_rows(SelfTestItem, "open-item-timed" if timed else "open-item", build, values)
 
 
 @transaction.atomic

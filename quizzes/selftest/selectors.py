@@ -9,9 +9,11 @@ from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.safestring import mark_safe
 
 from .. import cache
 from ..models import Question, QuestionProgress, SelfTest, SelfTestItem, Topic
+from ..question_html import question_block
 from ..rules import grading, taking
 from ..snapshots import answer_review, choice_ids_by_value, shown_choices
 
@@ -127,11 +129,6 @@ def selftest_item_states(*, test: SelfTest) -> list[ItemState]:
     return [ItemState(position=p, answered=bool(chosen), flagged=f) for p, chosen, f in rows]
 
 
-def selftest_item(*, test: SelfTest, position: int) -> SelfTestItem:
-    """One question of a test, with its snapshot; 404 if the test has no such position."""
-    return get_object_or_404(SelfTestItem, test=test, position=position)
-
-
 def selftest_items(*, test: SelfTest) -> list[SelfTestItem]:
     """Every question of a test, with snapshots, in position order (one query)."""
     return list(test.items.order_by("position"))
@@ -197,31 +194,93 @@ def review_rows(items: Sequence[SelfTestItem]) -> list[dict]:
     return [{**answer_review(item.snapshot, item.chosen, item.mark), "item": item} for item in items]
 
 
-def take_page(*, test: SelfTest, item: SelfTestItem, states: Sequence[ItemState], now: datetime) -> dict:
-    """Everything the question page shows for one question of an open test."""
+def test_questions(*, test_id: int) -> dict[int, dict]:
+    """Each position's frozen question (its snapshot), which never changes once the test is
+    made: from the worker's memory, else the shared cache, else one query."""
+    return cache.test_questions_get(
+        test_id, lambda: dict(SelfTestItem.objects.filter(test_id=test_id).values_list("position", "snapshot")) or None
+    )
+
+
+@dataclass(frozen=True)
+class TakeRow:
+    """One question of an open test as the take page shows it: open (its choices, with the
+    trainee's ticks) or locked (tutor mode, checked: its feedback)."""
+
+    position: int
+    answered: bool
+    flagged: bool
+    current: bool
+    block: str  # the open question's fieldset (question_html), "" when locked
+    feedback: dict | None  # the locked question's review row (review_rows)
+
+
+def take_page(*, test: SelfTest, position: int | None, now: datetime) -> dict | None:
+    """The whole test on one page, every question in it, `position` shown (None: where the
+    trainee would resume). None when the test has no such position.
+
+    Stems and choices only for the open questions: no fraction, feedback or explanation leaves
+    the server before a question is checked (tutor) or the test is finished. Two queries (the
+    test is already read): the questions' states, and their frozen text, which is cached.
+    """
+    rows = list(test.items.order_by("position").values_list("position", "chosen", "flagged", "answered_at", "mark"))
+    states = [ItemState(position=p, answered=bool(chosen), flagged=f) for p, chosen, f, _at, _mark in rows]
+    if position is None:
+        position = resume_position(states)
+    elif not 1 <= position <= len(states):
+        return None
     tutor = test.mode == SelfTest.Mode.TUTOR
-    locked = taking.is_locked(tutor=tutor, checked=item.answered_at is not None)
+    snapshots = test_questions(test_id=test.pk) or {}
+    total = len(rows)
+    questions = []
+    for (number, chosen, flagged, answered_at, mark), state in zip(rows, states, strict=True):
+        snapshot = snapshots[number]
+        locked = taking.is_locked(tutor=tutor, checked=answered_at is not None)
+        block = ""
+        if not locked:
+            block = question_block(
+                position=number,
+                total=total,
+                stem=snapshot["stem"],
+                multiple=snapshot["kind"] == grading.Kind.MULTIPLE,
+                choices=shown_choices(snapshot["choices"], checked=chosen),
+                sent_marker=True,
+                autofocus=number == position,
+            )
+        feedback = {**answer_review(snapshot, chosen, mark), "position": number} if locked else None
+        questions.append(
+            TakeRow(
+                position=number,
+                answered=state.answered,
+                flagged=flagged,
+                current=number == position,
+                block=mark_safe(block),  # noqa: S308 - question_block escapes every value
+                feedback=feedback,
+            )
+        )
     clock = taking.clock(test.deadline, now)
-    position, total = item.position, len(states)
     return {
         "test": test,
-        "item": item,
-        "snapshot": item.snapshot,
+        "questions": questions,
         "states": states,
+        "current": questions[position - 1],
         "total": total,
         "answered": sum(1 for s in states if s.answered),
         "position": position,
-        "previous": position - 1 if position > 1 else None,
-        "next": position + 1 if position < total else None,
         "tutor": tutor,
-        "locked": locked,
-        "feedback": review_rows([item])[0] if locked else None,
-        "choices": shown_choices(item.snapshot["choices"], checked=item.chosen),
-        "multiple": item.snapshot["kind"] == grading.Kind.MULTIPLE,
         "remaining": clock.seconds if clock else None,
         "remaining_text": clock.text if clock else "",
         "grace": int(taking.DEADLINE_GRACE.total_seconds()),
     }
+
+
+def checked_question(*, test_id: int, position: int) -> dict:
+    """A question just checked (tutor mode) as the take page shows it locked: its number, stem
+    and feedback. One query for the item's answer; its text comes from the cached questions."""
+    chosen, mark = SelfTestItem.objects.values_list("chosen", "mark").get(test_id=test_id, position=position)
+    snapshots = test_questions(test_id=test_id) or {}
+    row = {**answer_review(snapshots[position], chosen, mark), "position": position}
+    return {"row": row, "total": len(snapshots), "autofocus": True}
 
 
 def finish_page(*, test: SelfTest, states: Sequence[ItemState]) -> dict:

@@ -1,8 +1,10 @@
-"""Trainee self-tests: the builder, one question per page, finishing, review, progress, spaced review.
+"""Trainee self-tests: the builder, the test page, finishing, review, progress, spaced review.
 
-Saving an answer answers either a page (no JavaScript: the form posts and the page moves on)
-or `static/js/selftest.js`, which posts the same form with fetch as soon as a choice changes
-and asks for JSON (`Accept: application/json`).
+The test page carries every question of the test and shows one. Saving an answer answers either
+that page (no JavaScript: the form posts, the shown question's answer is saved and the next page
+opens) or `static/js/selftest.js`, which moves between the questions in the browser and sends
+each answer as a small urlencoded post as soon as it is chosen, asking for JSON
+(`Accept: application/json`); "Check answer" (tutor) gets the question's feedback back.
 """
 
 from dataclasses import asdict
@@ -13,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -37,9 +40,7 @@ def trainee_page(methods):
     return decorate
 
 
-# Where the trainee was in the test they last opened: one key, overwritten, so the session does
-# not grow with every test ever opened. Another test resumes at its first unanswered question.
-VISITED_KEY = "selftest:visited"
+CHECKED_TEMPLATE = "quizzes/selftest/includes/checked_question.html"
 
 
 def _take_url(test_or_pk, position: int | None = None) -> str:
@@ -92,6 +93,9 @@ def selftest_new(request):
 
 @trainee_page(["GET", "POST"])
 def selftest_take(request, pk):
+    """The whole test on one page (`?q=N` shows question N; without it, where the trainee would
+    resume). Nothing is written: where the trainee is lives in the address, and a test opened
+    afresh resumes after its last answered question."""
     if request.method == "POST":
         return _selftest_save(request, pk)
     test = selectors.selftest_get_for_user(pk=pk, user=request.user)
@@ -100,30 +104,21 @@ def selftest_take(request, pk):
     now = timezone.now()
     if _is_closed(request, test, now):
         return redirect("quizzes:selftest_review", pk=test.pk)
-    states = selectors.selftest_item_states(test=test)
-    position = _requested_position(request, test, states)
-    item = selectors.selftest_item(test=test, position=position)
-    if request.session.get(VISITED_KEY) != [test.pk, position]:
-        request.session[VISITED_KEY] = [test.pk, position]  # where to resume; written only on a move
-    context = selectors.take_page(test=test, item=item, states=states, now=now)
+    context = selectors.take_page(test=test, position=_requested_position(request), now=now)
+    if context is None:
+        raise Http404
     return render(request, "quizzes/selftest/selftest_take.html", context)
 
 
-def _requested_position(request, test, states) -> int:
-    """`?q=N` if given (404 if the test has no such question), else where the trainee was."""
+def _requested_position(request) -> int | None:
+    """`?q=N` if given (404 if it is no number), else None."""
     raw = request.GET.get("q")
-    if raw is not None:
-        try:
-            position = int(raw)
-        except ValueError:
-            raise Http404 from None
-        if not 1 <= position <= len(states):
-            raise Http404
-        return position
-    visited = request.session.get(VISITED_KEY)
-    if isinstance(visited, list) and len(visited) == 2 and visited[0] == test.pk and 1 <= visited[1] <= len(states):
-        return visited[1]
-    return selectors.resume_position(states)
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise Http404 from None
 
 
 def _selftest_save(request, pk):
@@ -140,7 +135,12 @@ def _selftest_save(request, pk):
         back = _take_url(pk) if isinstance(error, DeadlinePassed) else None
         return _refuse(request, pk, error.message, status=error.status, position=position, redirect_to=back)
     if _wants_json(request):
-        return JsonResponse({"saved": True, **asdict(saved)})
+        answer = {"saved": True, **asdict(saved)}
+        if action == taking.Action.CHECK and saved.answered and not saved.pending:
+            # Checked (tutor): the page swaps the question for its feedback, sent only now.
+            shown = selectors.checked_question(test_id=pk, position=position)
+            answer["feedback"] = render_to_string(CHECKED_TEMPLATE, shown, request)
+        return JsonResponse(answer)
     if action == taking.Action.FINISH:
         return redirect("quizzes:selftest_finish", pk=pk)
     goto = form.cleaned_data.get("goto")

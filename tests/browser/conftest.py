@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.selftest_bank import bank, trainee  # noqa: F401 - fixtures for the self-test tests
+
 # Sync Playwright keeps an event loop running in the test thread, so every ORM call from a
 # test (and pytest-django's teardown flush) would raise SynchronousOnlyOperation without this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

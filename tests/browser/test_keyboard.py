@@ -78,12 +78,16 @@ def feedback_focused(page: Page, outcome: str) -> None:
     expect(feedback).to_contain_text(outcome)
 
 
-def answer_and_check(page: Page, n: int) -> None:
-    """From the question heading: Tab to the answers, arrow to the right one, Tab to Check."""
-    page.keyboard.press("Tab")
+def answer_and_check(page: Page, n: int, *, back_to_answers: bool = False) -> None:
+    """From the question heading (or, `back_to_answers`, from below them with Shift+Tab): to
+    the answers, arrow to the right one, Tab to Check."""
+    if back_to_answers:
+        tab_to(page, f"#st-q-{n} input[type=radio]", back=True)
+    else:
+        page.keyboard.press("Tab")
     choose_radio(page, "Right")
     assert_card_ring(page)
-    tab_to(page, "#check-answer")
+    tab_to(page, f"#check-answer-{n}")
     page.keyboard.press("Enter")
     feedback_focused(page, "Correct")
 
@@ -93,13 +97,13 @@ def test_tutor_self_test_done_with_the_keyboard_alone(tutor_test, learner, log_i
     page.goto(f"{live_server.url}/selftest/{tutor_test.pk}/?q=1")
     heading_focused(page, 1)  # arriving at a question puts focus on it
 
-    # Flag for review: the same question again, focus back on its heading.
+    # Flag for review: a toggle, so focus stays on it; then back to the question.
     tab_to(page, "#flag-button")
     page.keyboard.press("Enter")
     expect(page.locator("#flag-button")).to_have_attribute("aria-pressed", "true")
-    heading_focused(page, 1)
+    expect(page.locator("#flag-button")).to_be_focused()
 
-    answer_and_check(page, 1)
+    answer_and_check(page, 1, back_to_answers=True)
 
     # Next: the next question's heading.
     tab_to(page, "button[value=next]")

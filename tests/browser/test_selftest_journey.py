@@ -7,15 +7,14 @@ import re
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-import pytest
 from django.core.cache import caches
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from quizzes.models import Audience, Choice, Lesson, LessonSection, Question, QuestionProgress, Quiz, SelfTest, Topic
+from quizzes.models import Question, QuestionProgress, SelfTest, Topic
 from quizzes.rules.taking import DEADLINE_GRACE
+from tests.browser.selftest_bank import LEFT_OUT, TOPICS, pick
 
-PASSWORD = "Calcium-Spine-2026!"
 TAKE_URL = re.compile(r"/selftest/(\d+)/\?q=(\d+)$")
 COUNT = 10
 # Positions answered wrongly on purpose: they go to box 1 of the spaced review.
@@ -23,69 +22,11 @@ WRONG = {3, 8}
 FLAGGED = 5
 HALF_WAY = 5
 
-# Two topics the test is built from, and one the trainee leaves out. Every stem, choice and
-# explanation is unique, so a test can find a question by the stem shown and pick by label.
-TOPICS = {"vertebral-anatomy": ("Vertebral anatomy", 6), "cement-technique": ("Cement technique", 6)}
-LEFT_OUT = ("evidence-base", "Evidence base", 3)
-
-
-@pytest.fixture
-def bank(transactional_db):
-    """A published trainee quiz whose questions are spread over three topics."""
-    quiz = Quiz.objects.create(slug="trainee-bank", title="Trainee bank", audience=Audience.TRAINEE, pass_mark=70)
-    lesson = Lesson.objects.create(slug="vcf", title="Vertebral fractures", audience=Audience.TRAINEE)
-    section = LessonSection.objects.create(
-        lesson=lesson,
-        slug="basics",
-        title="Basics",
-        body="Vertebral compression fractures and cement augmentation.",
-        position=1,
-    )
-    position = 0
-    for slug, (title, count) in [*TOPICS.items(), (LEFT_OUT[0], LEFT_OUT[1:])]:
-        topic = Topic.objects.create(slug=slug, title=title)
-        for n in range(1, count + 1):
-            position += 1
-            question = Question.objects.create(
-                quiz=quiz,
-                name=f"{slug}-{n}",
-                position=position,
-                stem=f"{title}, question {n}: which statement is true?",
-                explanation=f"Because of fact {n} about {title.lower()}.",
-                source="Bench reference, 2024",
-                topic=topic,
-                section=section,
-            )
-            Choice.objects.bulk_create(
-                Choice(
-                    question=question,
-                    position=i,
-                    text=f"{title} {n}: {'true' if i == 1 else f'false statement {i}'}",
-                    fraction=Decimal(1 if i == 1 else 0),
-                    feedback="" if i == 1 else f"Not so for {title.lower()} {n}.",
-                )
-                for i in range(1, 5)
-            )
-    return quiz
-
-
-@pytest.fixture
-def trainee(transactional_db, django_user_model):
-    from quizzes import roles
-
-    user = django_user_model.objects.create_user(username="resident", password=PASSWORD)
-    roles.role_assign(user=user, role=roles.TRAINEE)
-    return user
-
-
-def _pick(item, *, right: bool) -> dict:
-    """The choice (from the item's snapshot) to click: a right one, or a wrong one."""
-    return next(c for c in item.snapshot["choices"] if (Decimal(c["fraction"]) == 1) == right)
-
 
 def _item_shown(page: Page, test: SelfTest, position: int):
     """The test's item whose stem the page shows, checked against the page's position."""
-    legend = page.locator("legend")
+    legend = page.locator(f"#st-q-{position} legend")
+    expect(legend).to_be_visible()
     expect(legend).to_contain_text(f"Question {position} of {COUNT}")
     shown = legend.inner_text()
     items = [i for i in test.items.all() if i.snapshot["stem"] in shown]
@@ -97,7 +38,7 @@ def _item_shown(page: Page, test: SelfTest, position: int):
 def _answer(page: Page, test: SelfTest, position: int) -> dict:
     """Pick the right answer (a wrong one at the WRONG positions) and wait for the autosave."""
     item = _item_shown(page, test, position)
-    choice = _pick(item, right=position not in WRONG)
+    choice = pick(item, right=position not in WRONG)
     page.get_by_label(choice["text"], exact=True).check()
     expect(page.locator("#save-status")).to_have_text("Answer saved.")
     expect(page.locator(f'[data-nav="{position}"]')).to_have_attribute("data-answered", "1")
@@ -161,9 +102,15 @@ def test_timed_test_closed_half_way_resumes_then_review_progress_and_spaced_revi
     answered = {i.position: i.chosen for i in test.items.filter(answered_at__isnull=False)}
     assert answered == {p: [choice["id"]] for p, choice in picked.items()}
 
-    # A new tab on the test: back at question 5, its answer ticked, 1-5 marked answered.
+    # A new tab on the test (or another device): it resumes after the last answer, 1-5 marked
+    # answered; a reload stays on the question shown, and Previous shows 5 with its answer ticked.
     page = context.new_page()
     page.goto(f"{base}/selftest/{test.pk}/")
+    _item_shown(page, test, HALF_WAY + 1)
+    page.reload()
+    _item_shown(page, test, HALF_WAY + 1)
+    page.get_by_role("button", name="Previous").click()
+    page.wait_for_url(re.compile(rf"\?q={HALF_WAY}$"))
     _item_shown(page, test, HALF_WAY)
     expect(page.get_by_label(picked[HALF_WAY]["text"], exact=True)).to_be_checked()
     expect(page.locator("#answered-count")).to_have_text(f"{HALF_WAY} of {COUNT} answered")
@@ -178,6 +125,7 @@ def test_timed_test_closed_half_way_resumes_then_review_progress_and_spaced_revi
     # Flag this one: the button and the navigator say so, and so does the database.
     page.get_by_role("button", name="Flag for review").click()
     expect(page.locator("#flag-button")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#save-status")).to_have_text("Flagged for review.")  # the server has it
     expect(_nav(page, FLAGGED)).to_have_text(f"{FLAGGED}⚑")
     expect(_nav(page, FLAGGED)).to_have_attribute("aria-label", f"Question {FLAGGED}, answered, flagged")
     assert list(test.items.filter(flagged=True).values_list("position", flat=True)) == [FLAGGED]
@@ -207,7 +155,7 @@ def test_timed_test_closed_half_way_resumes_then_review_progress_and_spaced_revi
         expect(review.locator(".explanation")).to_contain_text(Question.objects.get(pk=item.question_id).explanation)
         verdict = "✗ Not correct" if item.position in WRONG else "✓ Correct"
         expect(review.locator(".outcome")).to_have_text(verdict)
-        expect(review.locator(".is-correct")).to_contain_text(_pick(item, right=True)["text"])
+        expect(review.locator(".is-correct")).to_contain_text(pick(item, right=True)["text"])
     expect(page.locator(f"#review-{FLAGGED}")).to_contain_text("flagged")
 
     # The dashboard: 10 of 15 seen, the two topics' rows filled in, the left-out one empty.
@@ -254,7 +202,7 @@ def test_an_answer_picked_after_the_deadline_is_refused_by_the_server(bank, trai
 
     # In time: saved.
     page.goto(f"{live_server.url}/selftest/{test.pk}/?q=1")
-    page.get_by_label(_pick(first, right=True)["text"], exact=True).check()
+    page.get_by_label(pick(first, right=True)["text"], exact=True).check()
     expect(page.locator("#save-status")).to_have_text("Answer saved.")
     page.get_by_role("button", name="Next").click()
     page.wait_for_url(re.compile(r"\?q=2$"))
@@ -267,7 +215,7 @@ def test_an_answer_picked_after_the_deadline_is_refused_by_the_server(bank, trai
     SelfTest.objects.filter(pk=test.pk).update(deadline=timezone.now() - DEADLINE_GRACE - timedelta(seconds=1))
     for cache in caches.all():
         cache.clear()
-    page.get_by_label(_pick(second, right=True)["text"], exact=True).check()
+    page.get_by_label(pick(second, right=True)["text"], exact=True).check()
     status = page.locator("#save-status")
     expect(status).to_contain_text("this answer arrived too late and was not counted")
     expect(status).to_have_class(re.compile(r"\btext-danger\b"))
@@ -285,7 +233,7 @@ def test_an_answer_picked_after_the_deadline_is_refused_by_the_server(bank, trai
     first.refresh_from_db()
     second.refresh_from_db()
     assert test.is_finished and test.score == Decimal("50.00")
-    assert first.chosen == [_pick(first, right=True)["id"]] and first.mark == 1
+    assert first.chosen == [pick(first, right=True)["id"]] and first.mark == 1
     # The late pick was never stored: no choice, no answer time, marked as unanswered (0).
     assert (second.chosen, second.answered_at, second.mark) == ([], None, Decimal(0))
     assert not QuestionProgress.objects.filter(user=trainee, question_id=second.question_id).exists()
@@ -297,7 +245,7 @@ def test_tutor_choice_is_saved_when_picked_and_checked_only_on_check(bank, train
     topics = list(Topic.objects.filter(slug__in=TOPICS))
     test = services.selftest_create(user=trainee, topics=topics, pool="all", count=2, mode="tutor")
     first = test.items.get(position=1)
-    wrong = _pick(first, right=False)
+    wrong = pick(first, right=False)
     log_in(page.context, trainee)
 
     page.goto(f"{live_server.url}/selftest/{test.pk}/?q=1")
@@ -312,6 +260,7 @@ def test_tutor_choice_is_saved_when_picked_and_checked_only_on_check(bank, train
     page.goto(f"{live_server.url}/selftest/{test.pk}/?q=1")
     expect(page.get_by_label(wrong["text"], exact=True)).to_be_checked()
     page.get_by_role("button", name="Check answer").click()
-    expect(page.locator(".choice-feedback").first).to_have_text(wrong["feedback"])
-    expect(page.locator(".choice-feedback")).to_have_count(len(first.snapshot["choices"]) - 1)  # the wrong ones
-    expect(page.locator('input[type="radio"]')).to_have_count(0)  # answered: locked
+    expect(page.locator("#st-q-1 .choice-feedback").first).to_have_text(wrong["feedback"])
+    expect(page.locator("#st-q-1 .choice-feedback")).to_have_count(len(first.snapshot["choices"]) - 1)  # wrong ones
+    expect(page.locator('#st-q-1 input[type="radio"]')).to_have_count(0)  # answered: locked
+    expect(page.locator("#feedback-outcome")).to_be_focused()

@@ -4,7 +4,7 @@ import pytest
 from django.template.loader import get_template
 from django.utils import translation
 
-from quizzes.learning.rendering import TEMPLATE, _block
+from quizzes.question_html import TEMPLATE, question_block
 
 CHOICES = [
     {"value": "1", "text": 'Bone "cement" <b>&</b> a balloon', "checked": False},
@@ -16,7 +16,8 @@ CHOICES = [
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("multiple", [False, True])
 @pytest.mark.parametrize("sent_marker", [False, True])
-def test_the_fast_block_is_the_templates_html(language, multiple, sent_marker):
+@pytest.mark.parametrize("autofocus", [False, True])
+def test_the_fast_block_is_the_templates_html(language, multiple, sent_marker, autofocus):
     context = {
         "position": 7,
         "total": 30,
@@ -24,6 +25,7 @@ def test_the_fast_block_is_the_templates_html(language, multiple, sent_marker):
         "multiple": multiple,
         "choices": CHOICES,
         "sent_marker": sent_marker,
+        "autofocus": autofocus,
     }
     with translation.override(language):
-        assert _block(**context) == get_template(TEMPLATE).render({**context, "errors": []})
+        assert question_block(**context) == get_template(TEMPLATE).render({**context, "errors": []})

@@ -6,7 +6,7 @@ from django.db import DatabaseError
 from django.urls import reverse
 
 from quizzes.learning import services
-from quizzes.models import Attempt, LessonProgress, Response
+from quizzes.models import Attempt, LessonProgress, Quiz, Response
 from tests.factories import (
     PASSWORD,
     LessonFactory,
@@ -339,6 +339,19 @@ def test_submission_queries_do_not_grow_with_quiz_size(auth_client, django_asser
     assert attempt.score == 100
 
 
+@pytest.mark.parametrize("size", [10, 100])
+def test_taking_a_quiz_again_queries_do_not_grow_with_quiz_size(auth_client, django_assert_max_num_queries, size):
+    quiz = QuizFactory(questions=size)
+    _, attempt = open_attempt(auth_client, quiz)
+    auth_client.post(take_url(quiz), all_right(attempt))
+    # session, quiz, open attempt, questions, choices (the two from the cache when it is shared),
+    # savepoint, insert attempt, insert responses, release
+    with django_assert_max_num_queries(9):
+        response = auth_client.post(take_url(quiz), {"action": "start"})
+    assert response.status_code == 302
+    assert Attempt.objects.filter(quiz=quiz, submitted_at__isnull=True).count() == 1
+
+
 def test_result_and_home_queries_are_flat(auth_client, django_assert_max_num_queries):
     quiz = QuizFactory(questions=60)
     for _ in range(5):
@@ -495,6 +508,152 @@ def test_deactivating_a_cached_user_signs_them_out_at_once(auth_client, user):
     response = auth_client.get(reverse("quizzes:my_results"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+# The result page from the cache ------------------------------------------------------------------
+
+
+def submitted(client, quiz, changes=None):
+    """Take and submit `quiz` (all right, but for `changes`: position -> choice text); its result URL."""
+    _, attempt = open_attempt(client, quiz)
+    rows = {r.position: r for r in Response.objects.filter(attempt=attempt)}
+    data = all_right(attempt) | {f"q{p}": [choice_value(rows[p], text)] for p, text in (changes or {}).items()}
+    return client.post(take_url(quiz), data)["Location"]
+
+
+def without_token(html):
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken" value=""', html)
+
+
+def attempt_reads(captured):
+    """The queries that read an attempt or its answers (a result rendered afresh needs them)."""
+    return [q["sql"] for q in captured if "quizzes_attempt" in q["sql"] or "quizzes_response" in q["sql"]]
+
+
+@pytest.fixture(params=["shared", "per-process"])
+def any_cache(request, settings):
+    settings.CACHE_IS_SHARED = request.param == "shared"
+    return request.param
+
+
+def test_a_result_seen_again_comes_from_the_cache_without_attempt_queries(
+    auth_client, shared_cache, django_assert_max_num_queries
+):
+    result = submitted(auth_client, QuizFactory(questions=20))
+    auth_client.get(result)
+    with django_assert_max_num_queries(3) as captured:  # session, user, permissions: nothing else
+        again = auth_client.get(result)
+    assert attempt_reads(captured) == []
+    assert again.content.decode().count('class="card mb-3 review-item"') == 20
+
+
+def test_a_per_process_cache_checks_the_attempt_in_one_query(auth_client, django_assert_max_num_queries):
+    result = submitted(auth_client, QuizFactory(questions=20))
+    auth_client.get(result)
+    with django_assert_max_num_queries(4) as captured:  # session, user, permissions, the stamp
+        auth_client.get(result)
+    assert len(attempt_reads(captured)) == 1  # the stamp, not the attempt with its answers
+
+
+def test_the_cached_result_is_the_page_rendered_afresh(auth_client, any_cache):
+    result = submitted(auth_client, QuizFactory(questions=5), {2: "Wrong B"})
+    fresh = auth_client.get(result).content.decode()
+    cached = auth_client.get(result).content.decode()
+    assert without_token(cached) == without_token(fresh)
+    assert "kq-csrf-token-placeholder" not in cached
+    assert 'name="csrfmiddlewaretoken" value=""' not in cached  # a real token in every form
+
+
+def test_a_cached_result_is_404_for_another_learner(client, any_cache):
+    quiz = QuizFactory(questions=2)
+    owner, intruder = UserFactory(username="owner-learner"), UserFactory(username="intruder-learner")
+    client.force_login(owner)
+    result = submitted(client, quiz)
+    assert "Your score: 100%" in client.get(result).content.decode()  # now cached
+    client.force_login(intruder)
+    assert client.get(result).status_code == 404
+    assert client.get(f"{result}?show=missed").status_code == 404
+    # Not even under the owner's former name, with the same role: the page belongs to an id.
+    UserFactory._meta.model.objects.filter(pk=owner.pk).update(username="renamed-owner")
+    intruder.username = "owner-learner"
+    intruder.save()
+    assert client.get(result).status_code == 404
+
+
+def test_a_cached_result_follows_the_learners_language(auth_client, any_cache):
+    result = submitted(auth_client, QuizFactory(questions=2))
+    assert "Your score: 100%" in auth_client.get(result, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Su puntaje: 100%" in auth_client.get(result, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Your score: 100%" in auth_client.get(result, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Su puntaje: 100%" in auth_client.get(result, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+
+def test_a_message_shows_on_a_cached_result_and_only_once(auth_client, any_cache):
+    quiz = QuizFactory(questions=2)
+    result = submitted(auth_client, quiz)
+    auth_client.get(result)  # now cached
+    attempt_id = int(result.strip("/").rsplit("/", 1)[-1])
+    replay = auth_client.post(take_url(quiz), {"attempt": attempt_id}, follow=True)
+    assert replay.redirect_chain[-1][0] == result
+    assert "This quiz was already submitted" in replay.content.decode()
+    again = auth_client.get(result).content.decode()
+    assert "This quiz was already submitted" not in again
+    assert "Your score: 100%" in again
+
+
+def test_the_missed_only_filter_works_from_the_cache(auth_client, any_cache):
+    result = submitted(auth_client, QuizFactory(questions=3), {2: "Wrong B"})
+    for _ in range(2):  # rendered, then from the cache
+        everything = auth_client.get(result).content.decode()
+        missed = auth_client.get(f"{result}?show=missed").content.decode()
+        assert everything.count('class="card mb-3 review-item"') == 3
+        assert missed.count('class="card mb-3 review-item"') == 1 and 'id="review-2"' in missed
+        assert 'aria-current="page" href="?show=missed#answers"' in missed
+
+
+def test_a_deleted_attempts_cached_result_is_gone(auth_client, any_cache):
+    result = submitted(auth_client, QuizFactory(questions=2))
+    auth_client.get(result)
+    Attempt.objects.all().delete()
+    assert auth_client.get(result).status_code == 404
+
+
+def test_a_renamed_quiz_shows_its_new_title_on_a_cached_result(auth_client, any_cache):
+    quiz = QuizFactory(questions=2, title="Old title")
+    result = submitted(auth_client, quiz)
+    assert "<h1>Old title</h1>" in auth_client.get(result).content.decode()
+    quiz.title = "New title"
+    quiz.save()
+    assert "<h1>New title</h1>" in auth_client.get(result).content.decode()
+
+
+def test_a_per_process_cache_sees_a_title_changed_by_another_worker(auth_client):
+    quiz = QuizFactory(questions=2, title="Old title")
+    result = submitted(auth_client, quiz)
+    auth_client.get(result)
+    Quiz.objects.filter(pk=quiz.pk).update(title="New title")  # no signal reaches this worker
+    assert "<h1>New title</h1>" in auth_client.get(result).content.decode()
+
+
+def test_a_cached_result_shows_the_learners_name_and_menu_as_they_are_now(auth_client, user, any_cache):
+    from quizzes import roles
+
+    result = submitted(auth_client, QuizFactory(questions=2))
+    assert f"Log out ({user.username})" in auth_client.get(result).content.decode()
+    user.username = "renamed-learner"
+    user.save()
+    html = auth_client.get(result).content.decode()
+    stats = f'href="{reverse("quizzes:quiz_stats_list")}"'
+    assert "Log out (renamed-learner)" in html and stats not in html
+    roles.role_assign(user=user, role=roles.EDUCATOR)
+    assert stats in auth_client.get(result).content.decode()
+
+
+def test_the_result_page_works_with_a_cache_that_keeps_nothing(auth_client, settings):
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    result = submitted(auth_client, QuizFactory(questions=2))
+    for _ in range(2):
+        assert "Your score: 100%" in auth_client.get(result).content.decode()
 
 
 # A trainee's home -------------------------------------------------------------------------------

@@ -65,3 +65,10 @@ def answer(user, test, position, chosen, **kwargs):
     from quizzes.selftest import answers
 
     return answers.selftest_answer(user=user, test_id=test.pk, position=position, chosen=chosen, **kwargs)
+
+
+def shown_question(page: str, position: int) -> str:
+    """The part of a test page (which holds every question) that is question `position`."""
+    start = page.index(f'id="st-q-{position}"')
+    after = page.find('class="selftest-question"', start)
+    return page[start : after if after != -1 else page.index('id="prev-button"', start)]
