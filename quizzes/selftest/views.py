@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods
 from ..roles import learner_required
 from ..rules import spaced, taking
 from ..snapshots import review_filter
-from . import answers, charts, progress, selectors, services
+from . import answers, charts, progress, rendering, selectors, services
 from .forms import SelfTestAnswerForm, SelfTestBuilderForm
 from .services import DeadlinePassed, SelfTestError
 
@@ -38,9 +38,6 @@ def trainee_page(methods):
         return never_cache(login_required(learner_required(require_http_methods(methods)(view))))
 
     return decorate
-
-
-CHECKED_TEMPLATE = "quizzes/selftest/includes/checked_question.html"
 
 
 def _take_url(test_or_pk, position: int | None = None) -> str:
@@ -107,6 +104,10 @@ def selftest_take(request, pk):
     context = selectors.take_page(test=test, position=_requested_position(request), now=now)
     if context is None:
         raise Http404
+    context["questions_html"] = rendering.questions_html(
+        context["questions"], tutor=context["tutor"], total=context["total"]
+    )
+    context["navigator_html"] = rendering.navigator_html(context["states"], position=context["position"])
     return render(request, "quizzes/selftest/selftest_take.html", context)
 
 
@@ -139,7 +140,7 @@ def _selftest_save(request, pk):
         if action == taking.Action.CHECK and saved.answered and not saved.pending:
             # Checked (tutor): the page swaps the question for its feedback, sent only now.
             shown = selectors.checked_question(test_id=pk, position=position)
-            answer["feedback"] = render_to_string(CHECKED_TEMPLATE, shown, request)
+            answer["feedback"] = render_to_string(rendering.CHECKED_TEMPLATE, shown, request)
         return JsonResponse(answer)
     if action == taking.Action.FINISH:
         return redirect("quizzes:selftest_finish", pk=pk)
