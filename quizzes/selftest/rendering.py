@@ -16,6 +16,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from ..question_html import question_block
+
 CHECKED_TEMPLATE = "quizzes/selftest/includes/checked_question.html"
 
 
@@ -28,7 +30,15 @@ def questions_html(questions: Sequence, *, tutor: bool, total: int) -> SafeStrin
         if q.feedback is not None:
             inner = render_to_string(CHECKED_TEMPLATE, {"row": q.feedback, "total": total, "autofocus": q.current})
         else:
-            inner = q.block
+            inner = question_block(
+                position=q.position,
+                total=total,
+                stem=q.stem,
+                multiple=q.multiple,
+                choices=q.choices,
+                sent_marker=True,
+                autofocus=q.current,
+            )
             if tutor:
                 inner += (
                     f'<button type="submit" name="action" value="check" class="btn btn-primary btn-lg mb-3 '

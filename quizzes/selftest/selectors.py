@@ -9,11 +9,9 @@ from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils.safestring import mark_safe
 
 from .. import cache
 from ..models import Question, QuestionProgress, SelfTest, SelfTestItem, Topic
-from ..question_html import question_block
 from ..rules import grading, taking
 from ..snapshots import answer_review, choice_ids_by_value, shown_choices
 
@@ -211,7 +209,9 @@ class TakeRow:
     answered: bool
     flagged: bool
     current: bool
-    block: str  # the open question's fieldset (question_html), "" when locked
+    stem: str
+    multiple: bool
+    choices: list[dict]  # as shown, with the trainee's ticks (snapshots.shown_choices); [] when locked
     feedback: dict | None  # the locked question's review row (review_rows)
 
 
@@ -236,17 +236,6 @@ def take_page(*, test: SelfTest, position: int | None, now: datetime) -> dict | 
     for (number, chosen, flagged, answered_at, mark), state in zip(rows, states, strict=True):
         snapshot = snapshots[number]
         locked = taking.is_locked(tutor=tutor, checked=answered_at is not None)
-        block = ""
-        if not locked:
-            block = question_block(
-                position=number,
-                total=total,
-                stem=snapshot["stem"],
-                multiple=snapshot["kind"] == grading.Kind.MULTIPLE,
-                choices=shown_choices(snapshot["choices"], checked=chosen),
-                sent_marker=True,
-                autofocus=number == position,
-            )
         feedback = {**answer_review(snapshot, chosen, mark), "position": number} if locked else None
         questions.append(
             TakeRow(
@@ -254,7 +243,9 @@ def take_page(*, test: SelfTest, position: int | None, now: datetime) -> dict | 
                 answered=state.answered,
                 flagged=flagged,
                 current=number == position,
-                block=mark_safe(block),  # noqa: S308 - question_block escapes every value
+                stem=snapshot["stem"],
+                multiple=snapshot["kind"] == grading.Kind.MULTIPLE,
+                choices=[] if locked else shown_choices(snapshot["choices"], checked=chosen),
                 feedback=feedback,
             )
         )
